@@ -1,0 +1,28 @@
+"""storyfold.cluster: read news articles and group them into stories.
+
+Example:
+    >>> from cluster import load_articles, cluster_articles
+"""
+
+from .errors import ConfigError, InputPathError, InvariantError, ModelUnavailableError, StoryfoldError
+from .settings import ClusterSettings, CopySettings, EngineSettings, IngestSettings, StorySettings, load_cluster_settings
+from .types import Article, Cluster, Clustering, Skipped, derive_id
+
+__all__ = [
+    "Article",
+    "Cluster",
+    "Clustering",
+    "Skipped",
+    "derive_id",
+    "StoryfoldError",
+    "ConfigError",
+    "InputPathError",
+    "InvariantError",
+    "ModelUnavailableError",
+    "ClusterSettings",
+    "CopySettings",
+    "EngineSettings",
+    "IngestSettings",
+    "StorySettings",
+    "load_cluster_settings",
+]

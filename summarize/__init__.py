@@ -1,0 +1,1 @@
+"""storyfold.summarize: facts with source counts and one consolidated summary per story."""

@@ -1,0 +1,132 @@
+"""Settings for every stage: the clustering tables plus the summarize tables.
+
+``configs/default.toml`` documents each key; the dataclass defaults below are the same
+values, so a run without ``--config`` behaves exactly as one with the default file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cluster.errors import ConfigError
+from cluster.settings import (
+    CLUSTER_TABLES,
+    ClusterSettings,
+    CopySettings,
+    EngineSettings,
+    IngestSettings,
+    StorySettings,
+    read_toml,
+    settings_from_tables,
+)
+
+__all__ = [
+    "SentenceSettings",
+    "SalienceSettings",
+    "FactSettings",
+    "SummarySettings",
+    "BartSettings",
+    "Settings",
+    "load_settings",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceSettings:
+    """Sentence splitting and filtering."""
+
+    min_words: int = 5
+    max_words: int = 80
+    max_chars: int = 2000
+
+    def __post_init__(self) -> None:
+        if self.min_words < 1 or self.max_words < self.min_words:
+            raise ConfigError(f"sentences: need 1 <= min_words <= max_words, got {self.min_words}, {self.max_words}")
+
+
+@dataclass(frozen=True, slots=True)
+class SalienceSettings:
+    """TF-IDF sentence salience."""
+
+    centrality_weight: float = 1.0
+    position_weight: float = 1.0
+    support_weight: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class FactSettings:
+    """Cross-source fact alignment."""
+
+    min_similarity: float = 0.35
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.min_similarity <= 1.0:
+            raise ConfigError(f"facts.min_similarity: {self.min_similarity} must be between 0 and 1")
+
+
+@dataclass(frozen=True, slots=True)
+class SummarySettings:
+    """The consolidated summary."""
+
+    summarizer: str = "auto"
+    max_words: int = 75
+
+    def __post_init__(self) -> None:
+        if self.summarizer not in ("auto", "bart", "extractive"):
+            raise ConfigError(f"summary.summarizer: {self.summarizer!r} is not one of 'auto', 'bart', 'extractive'")
+        if self.max_words < 5:
+            raise ConfigError(f"summary.max_words: {self.max_words} must be >= 5")
+
+
+@dataclass(frozen=True, slots=True)
+class BartSettings:
+    """The BART summarizer (needs the ``bart`` extra and model weights)."""
+
+    model: str = "facebook/bart-large-cnn"
+    device: str = "auto"
+
+    def __post_init__(self) -> None:
+        if self.device not in ("auto", "cpu", "cuda"):
+            raise ConfigError(f"bart.device: {self.device!r} is not one of 'auto', 'cpu', 'cuda'")
+
+
+SUMMARIZE_TABLES: dict[str, type] = {
+    "sentences": SentenceSettings,
+    "salience": SalienceSettings,
+    "facts": FactSettings,
+    "summary": SummarySettings,
+    "bart": BartSettings,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Every table of a storyfold config file."""
+
+    ingest: IngestSettings = field(default_factory=IngestSettings)
+    copies: CopySettings = field(default_factory=CopySettings)
+    stories: StorySettings = field(default_factory=StorySettings)
+    engine: EngineSettings = field(default_factory=EngineSettings)
+    sentences: SentenceSettings = field(default_factory=SentenceSettings)
+    salience: SalienceSettings = field(default_factory=SalienceSettings)
+    facts: FactSettings = field(default_factory=FactSettings)
+    summary: SummarySettings = field(default_factory=SummarySettings)
+    bart: BartSettings = field(default_factory=BartSettings)
+
+    @property
+    def cluster(self) -> ClusterSettings:
+        """The subset the clustering stages read."""
+        return ClusterSettings(ingest=self.ingest, copies=self.copies, stories=self.stories, engine=self.engine)
+
+
+def load_settings(path: str | Path | None = None) -> Settings:
+    """Load every table from a TOML file, or the defaults when ``path`` is None.
+
+    Example:
+        >>> load_settings().summary.max_words
+        75
+    """
+    if path is None:
+        return Settings()
+    return settings_from_tables(read_toml(path), {**CLUSTER_TABLES, **SUMMARIZE_TABLES}, Settings, source=str(path))

@@ -1,0 +1,70 @@
+"""Data passed between the summarize stages: frozen, slotted dataclasses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol, Sequence, runtime_checkable
+
+__all__ = ["Fact", "StoryInput", "Summary", "Summarizer"]
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """A statement and the articles that report it.
+
+    ``independent_ids`` holds one key per independent source among the reporting
+    articles (a publisher counts once, and so does a group of copies of one story);
+    ``source_count`` is derived from it.
+    """
+
+    text: str
+    article_ids: tuple[str, ...]
+    sources: tuple[str, ...]
+    independent_ids: tuple[str, ...]
+    salience: float = 0.0
+
+    @property
+    def source_count(self) -> int:
+        return len(self.independent_ids)
+
+
+@dataclass(frozen=True, slots=True)
+class StoryInput:
+    """What a summarizer receives for one story.
+
+    ``facts`` are ordered by consensus (source count), then salience: the order the
+    summary should follow. ``source_texts`` are the full article texts, which the
+    hallucination guard checks generated names and numbers against.
+    """
+
+    story_id: str
+    facts: tuple[Fact, ...]
+    source_texts: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """A summary of one story and how it was made.
+
+    ``method`` is ``"extractive"`` or ``"bart"``; ``model`` names the model (None for
+    extractive); ``dropped_sentences`` counts generated sentences the hallucination
+    guard removed; ``note`` says why a fallback happened, when one did.
+    """
+
+    text: str
+    method: str
+    model: str | None = None
+    dropped_sentences: int = 0
+    note: str | None = None
+
+
+@runtime_checkable
+class Summarizer(Protocol):
+    """Turns stories' selected facts into one consolidated summary each."""
+
+    method: str
+    model: str | None
+
+    def summarize(self, stories: Sequence[StoryInput]) -> list[Summary]:
+        """Return one :class:`Summary` per story, in order."""
+        ...
