@@ -81,14 +81,38 @@ class SummarySettings:
 
 @dataclass(frozen=True, slots=True)
 class BartSettings:
-    """The BART summarizer (needs the ``bart`` extra and model weights)."""
+    """The BART summarizer (needs the ``bart`` extra and model weights).
+
+    The generation defaults are those of ``facebook/bart-large-cnn``. Input longer than
+    the model's limit is split on fact boundaries and summarized hierarchically.
+    """
 
     model: str = "facebook/bart-large-cnn"
     device: str = "auto"
+    num_beams: int = 4
+    min_new_tokens: int = 56
+    max_new_tokens: int = 142
+    no_repeat_ngram_size: int = 3
+    length_penalty: float = 2.0
+    batch_size: int = 8
+    quantize: bool = False
+    fp16: bool = False
+    guard: bool = True
 
     def __post_init__(self) -> None:
         if self.device not in ("auto", "cpu", "cuda"):
             raise ConfigError(f"bart.device: {self.device!r} is not one of 'auto', 'cpu', 'cuda'")
+        if not self.model.strip():
+            raise ConfigError("bart.model: must name a Hugging Face model id or a local folder, got an empty string")
+        for name in ("num_beams", "max_new_tokens", "batch_size"):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"bart.{name}: {getattr(self, name)!r} must be >= 1")
+        if self.no_repeat_ngram_size < 0:
+            raise ConfigError(f"bart.no_repeat_ngram_size: {self.no_repeat_ngram_size} must be >= 0 (0 turns it off)")
+        if not 0 <= self.min_new_tokens <= self.max_new_tokens:
+            raise ConfigError(
+                f"bart.min_new_tokens: {self.min_new_tokens} must be between 0 and max_new_tokens {self.max_new_tokens}"
+            )
 
 
 SUMMARIZE_TABLES: dict[str, type] = {
