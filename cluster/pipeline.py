@@ -1,0 +1,84 @@
+"""The top-level clustering pipeline: copies, then stories, then assignment."""
+
+from __future__ import annotations
+
+from typing import Callable, Sequence
+
+from .errors import InvariantError
+from .settings import ClusterSettings
+from .types import Article, Cluster, Clustering, Skipped
+
+__all__ = ["cluster_articles"]
+
+
+def cluster_articles(
+    articles: Sequence[Article],
+    settings: ClusterSettings | None = None,
+    *,
+    skipped: Sequence[Skipped] = (),
+    progress: Callable[[str], None] | None = None,
+) -> Clustering:
+    """Group articles into stories, recording which members are copies of another.
+
+    1. copies: MinHash over word shingles finds syndicated copies (near-duplicates);
+    2. stories: candidate search, verification and grouping over a story representation;
+    3. assignment: every article lands in exactly one cluster; ids derive from members.
+
+    Example:
+        >>> from cluster import Article, cluster_articles
+        >>> result = cluster_articles([Article("a", "Rain fell in Paris on Monday.")])
+        >>> [c.article_ids for c in result.clusters]
+        [('a',)]
+    """
+    from .copies import find_copies
+    from .stories import group_stories
+
+    settings = settings or ClusterSettings()
+    articles = tuple(sorted(articles, key=lambda a: a.id))
+    ids = [a.id for a in articles]
+    if len(set(ids)) != len(ids):
+        seen: set[str] = set()
+        dup = next(i for i in ids if i in seen or seen.add(i))  # type: ignore[func-returns-value]
+        raise InvariantError(f"article id {dup!r} appears twice; ids must be unique (ingest skips duplicates)")
+
+    if progress:
+        progress(f"finding copies among {len(articles)} articles")
+    copies = find_copies(articles, settings.copies, settings.engine)
+    if progress:
+        progress(f"grouping {len(articles)} articles into stories")
+    groups = group_stories(articles, copies, settings.stories)
+
+    clusters = []
+    for group in groups:
+        members = set(group)
+        inside = {c: o for c, o in copies.items() if c in members and o in members}
+        clusters.append(Cluster.of(list(group), inside))
+    clusters.sort(key=lambda c: c.article_ids)
+    result = Clustering(articles=articles, clusters=tuple(clusters), skipped=tuple(skipped))
+    check_accounting(result)
+    return result
+
+
+def check_accounting(result: Clustering) -> None:
+    """Raise :class:`InvariantError` unless every article is in exactly one cluster."""
+    counted: dict[str, int] = {}
+    for cluster in result.clusters:
+        for article_id in cluster.article_ids:
+            counted[article_id] = counted.get(article_id, 0) + 1
+    known = {a.id for a in result.articles}
+    twice = sorted(i for i, n in counted.items() if n > 1)
+    missing = sorted(known - set(counted))
+    unknown = sorted(set(counted) - known)
+    if twice or missing or unknown:
+        raise InvariantError(
+            "accounting failed: "
+            + "; ".join(
+                part
+                for part in (
+                    f"in two clusters: {twice[:5]}" if twice else "",
+                    f"in no cluster: {missing[:5]}" if missing else "",
+                    f"unknown ids: {unknown[:5]}" if unknown else "",
+                )
+                if part
+            )
+        )

@@ -1,0 +1,212 @@
+"""Digest assembly: facts and a consolidated summary for every story.
+
+The main function reads like a table of contents: facts per story → summaries (one
+batched call to the summarizer) → stories → accounting check.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import metadata
+from typing import Any, Callable, Mapping, Sequence
+
+from cluster.errors import InvariantError
+from cluster.types import Article, Cluster, Clustering, Skipped
+
+from .facts import build_facts
+from .output import DIGEST_SCHEMA, settings_to_dict, skipped_to_list
+from .settings import Settings
+from .sources import independent_source_keys
+from .types import Fact, StoryInput, Summarizer, Summary
+
+__all__ = ["Story", "Digest", "summarize_cluster", "summarize_clustering", "digest_to_dict"]
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """One story of the digest: its articles, facts and consolidated summary."""
+
+    id: str
+    title: str | None
+    article_ids: tuple[str, ...]
+    copies: tuple[tuple[str, str], ...]
+    sources: tuple[str, ...]
+    independent_sources: int
+    summary: Summary
+    facts: tuple[Fact, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Digest:
+    """Every story, what was skipped, and the settings that produced them."""
+
+    stories: tuple[Story, ...]
+    skipped: tuple[Skipped, ...]
+    settings: Settings
+    articles_in: int
+
+    @property
+    def stats(self) -> dict[str, int]:
+        """Accounting: ``inputs`` (articles read + skipped) = ``in_stories`` + ``skipped``."""
+        in_stories = sum(len(s.article_ids) for s in self.stories)
+        return {
+            "inputs": self.articles_in + len(self.skipped),
+            "articles": self.articles_in,
+            "in_stories": in_stories,
+            "skipped": len(self.skipped),
+            "stories": len(self.stories),
+        }
+
+
+def _version() -> str:
+    try:
+        return metadata.version("storyfold")
+    except metadata.PackageNotFoundError:
+        return "0+unknown"
+
+
+def _source_names(articles: Sequence[Article]) -> tuple[str, ...]:
+    return tuple(sorted({a.source if a.source else a.id for a in articles}))
+
+
+def _story_title(articles: Sequence[Article], facts: Sequence[Fact], copies: Mapping[str, str]) -> str | None:
+    """The title of the original article that reports the most facts (ties: the earliest id)."""
+    reported: dict[str, int] = {}
+    for fact in facts:
+        for article_id in fact.article_ids:
+            reported[article_id] = reported.get(article_id, 0) + fact.source_count
+    titled = [a for a in articles if a.title and a.id not in copies]
+    if not titled:
+        titled = [a for a in articles if a.title]
+    if not titled:
+        return None
+    best = min(titled, key=lambda a: (-reported.get(a.id, 0), a.id))
+    return best.title
+
+
+def _story_input(cluster: Cluster, members: Sequence[Article], settings: Settings) -> tuple[StoryInput, tuple[Fact, ...]]:
+    facts = build_facts(members, cluster.copy_map, settings)
+    return StoryInput(story_id=cluster.id, facts=facts, source_texts=tuple(a.text for a in members)), facts
+
+
+def _assemble(cluster: Cluster, members: Sequence[Article], facts: tuple[Fact, ...], summary: Summary) -> Story:
+    keys = independent_source_keys(members, cluster.copy_map)
+    return Story(
+        id=cluster.id,
+        title=_story_title(members, facts, cluster.copy_map),
+        article_ids=cluster.article_ids,
+        copies=cluster.copies,
+        sources=_source_names(members),
+        independent_sources=len(set(keys.values())),
+        summary=summary,
+        facts=facts,
+    )
+
+
+def summarize_cluster(
+    cluster: Cluster, articles: Mapping[str, Article], settings: Settings | None = None, summarizer: Summarizer | None = None
+) -> Story:
+    """Facts and a consolidated summary for one cluster.
+
+    ``summarizer`` defaults to the extractive one (no model is loaded).
+
+    Example:
+        >>> from cluster import Article, Cluster
+        >>> arts = {"a": Article("a", "Rain fell in Paris on Monday, officials said.", source="AP")}
+        >>> summarize_cluster(Cluster.of(["a"]), arts).summary.method
+        'extractive'
+    """
+    settings = settings or Settings()
+    if summarizer is None:
+        from .extractive import ExtractiveSummarizer
+
+        summarizer = ExtractiveSummarizer(settings=settings.summary)
+    members = [articles[i] for i in cluster.article_ids]
+    story_input, facts = _story_input(cluster, members, settings)
+    (summary,) = summarizer.summarize([story_input])
+    return _assemble(cluster, members, facts, summary)
+
+
+def summarize_clustering(
+    clustering: Clustering,
+    settings: Settings | None = None,
+    summarizer: Summarizer | None = None,
+    *,
+    progress: Callable[[int], None] | None = None,
+) -> Digest:
+    """Summarize every cluster of a clustering into a :class:`Digest`.
+
+    Facts are built story by story; the summarizer then gets all stories at once, so a
+    model can batch them. ``progress`` is called with the number of stories just done.
+    """
+    settings = settings or Settings()
+    if summarizer is None:
+        from .extractive import ExtractiveSummarizer
+
+        summarizer = ExtractiveSummarizer(settings=settings.summary)
+    by_id = clustering.article_map()
+    prepared = []
+    for cluster in clustering.clusters:
+        members = [by_id[i] for i in cluster.article_ids]
+        story_input, facts = _story_input(cluster, members, settings)
+        prepared.append((cluster, members, story_input, facts))
+        if progress:
+            progress(1)
+    summaries = summarizer.summarize([p[2] for p in prepared])
+    if len(summaries) != len(prepared):
+        raise InvariantError(f"summarizer returned {len(summaries)} summaries for {len(prepared)} stories")
+    stories = [_assemble(c, m, f, s) for (c, m, _, f), s in zip(prepared, summaries)]
+    stories.sort(key=lambda s: (-s.independent_sources, -len(s.article_ids), s.id))
+    digest = Digest(stories=tuple(stories), skipped=clustering.skipped, settings=settings, articles_in=len(clustering.articles))
+    _check_accounting(clustering, digest)
+    return digest
+
+
+def _check_accounting(clustering: Clustering, digest: Digest) -> None:
+    seen: dict[str, int] = {}
+    for story in digest.stories:
+        for article_id in story.article_ids:
+            seen[article_id] = seen.get(article_id, 0) + 1
+    expected = {a.id for a in clustering.articles}
+    if set(seen) != expected or any(n != 1 for n in seen.values()):
+        lost = sorted(expected - set(seen))[:5]
+        twice = sorted(i for i, n in seen.items() if n != 1)[:5]
+        raise InvariantError(f"accounting failed: articles in = stories + skipped does not hold (lost: {lost}, twice: {twice})")
+
+
+def _fact_to_dict(fact: Fact) -> dict[str, Any]:
+    return {
+        "text": fact.text,
+        "source_count": fact.source_count,
+        "article_ids": list(fact.article_ids),
+        "sources": list(fact.sources),
+        "salience": round(float(fact.salience), 6),
+    }
+
+
+def digest_to_dict(digest: Digest, *, generated_at: str | None = None) -> dict[str, Any]:
+    """The ``storyfold.digest/1`` object for a digest."""
+    data: dict[str, Any] = {"schema": DIGEST_SCHEMA}
+    if generated_at:
+        data["generated_at"] = generated_at
+    data["generator"] = {"version": _version(), "config": settings_to_dict(digest.settings)}
+    data["stories"] = [
+        {
+            "id": s.id,
+            "title": s.title,
+            "article_ids": list(s.article_ids),
+            "copies": dict(s.copies),
+            "sources": list(s.sources),
+            "independent_sources": s.independent_sources,
+            "summary": s.summary.text,
+            "summary_method": s.summary.method,
+            "model": s.summary.model,
+            "dropped_sentences": s.summary.dropped_sentences,
+            "note": s.summary.note,
+            "facts": [_fact_to_dict(f) for f in s.facts],
+        }
+        for s in digest.stories
+    ]
+    data["skipped"] = skipped_to_list(digest.skipped)
+    data["stats"] = digest.stats
+    return data
