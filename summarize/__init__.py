@@ -1,28 +1,45 @@
 """storyfold.summarize: facts with independent-source counts and one summary per story.
 
+Names are imported on first use, so ``import summarize`` (and ``storyfold --help``) stay
+fast and scikit-learn, pysbd or transformers load only when needed.
+
 Example:
     >>> from summarize import load_settings, summarize_clustering, digest_to_dict
 """
 
-from .digest import Digest, Story, digest_to_dict, summarize_cluster, summarize_clustering
-from .generation import make_summarizer
-from .output import read_clustering, write_json
-from .settings import Settings, load_settings
-from .types import Fact, StoryInput, Summarizer, Summary
+from __future__ import annotations
 
-__all__ = [
-    "Digest",
-    "Story",
-    "Fact",
-    "StoryInput",
-    "Summary",
-    "Summarizer",
-    "Settings",
-    "load_settings",
-    "summarize_cluster",
-    "summarize_clustering",
-    "digest_to_dict",
-    "make_summarizer",
-    "read_clustering",
-    "write_json",
-]
+import importlib
+from typing import Any
+
+_EXPORTS = {
+    "Digest": "digest",
+    "Story": "digest",
+    "digest_to_dict": "digest",
+    "summarize_cluster": "digest",
+    "summarize_clustering": "digest",
+    "make_summarizer": "generation",
+    "read_clustering": "output",
+    "write_json": "output",
+    "Settings": "settings",
+    "load_settings": "settings",
+    "Fact": "types",
+    "StoryInput": "types",
+    "Summarizer": "types",
+    "Summary": "types",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'summarize' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(list(globals()) + __all__)
