@@ -62,6 +62,8 @@ def clean_text(text: str, patterns: Sequence[re.Pattern[str]] = ()) -> str:
         text = _TAG.sub(" ", text)
     if "&" in text:
         text = html_lib.unescape(text)
+        if "<" in text:  # "&lt;script&gt;" is markup once unescaped: strip it too
+            text = _TAG.sub(" ", text)
     lines = []
     for line in normalize(text).split("\n"):
         line = line.strip()
@@ -99,6 +101,29 @@ def _decode(data: bytes, where: str, warn: Warn | None) -> str:
     if warn:
         warn(f"{where}: not valid UTF-8, decoded as cp1252")
     return text
+
+
+_MAX_META_DEPTH = 32
+
+
+def _safe_str(text: str) -> str:
+    """``text`` with lone surrogates (unencodable in UTF-8) replaced by U+FFFD."""
+    return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace") if not text.isascii() else text
+
+
+def _json_value(value: Any, key: str, depth: int = 0) -> Any:
+    """An extra field's value made writable as strict JSON: no NaN/Infinity, no lone surrogates."""
+    if depth > _MAX_META_DEPTH:
+        raise _Skip(f"field {key!r} is nested more than {_MAX_META_DEPTH} levels deep")
+    if isinstance(value, str):
+        return _safe_str(value)
+    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+        return None
+    if isinstance(value, list):
+        return [_json_value(v, key, depth + 1) for v in value]
+    if isinstance(value, dict):
+        return {_safe_str(k): _json_value(v, key, depth + 1) for k, v in value.items()}
+    return value
 
 
 def _optional_str(record: dict[str, Any], key: str) -> str | None:
@@ -144,7 +169,7 @@ class _Reader:
             raise _Skip("record has no text (empty after removing markup and boilerplate)")
         url = _optional_str(record, "url")
         source = _optional_str(record, "source") or _domain(url)
-        meta = {k: record[k] for k in sorted(record) if k not in ARTICLE_FIELDS}
+        meta = {_safe_str(k): _json_value(record[k], k) for k in sorted(record) if k not in ARTICLE_FIELDS}
         return Article(
             id=article_id,
             text=text,
@@ -321,17 +346,45 @@ def _bounded_lines(handle: Any, cap: int) -> Iterator[tuple[int, bytes, bool]]:
         yield number, line, False
 
 
-def _walk(root: Path) -> Iterator[Path]:
-    """Files under ``root`` in sorted order; symlinked folders are not followed (no loops)."""
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False, onerror=None):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in sorted(filenames):
-            if not name.startswith("."):
-                yield Path(dirpath) / name
+def _walk(root: Path) -> Iterator[tuple[Path, str | None]]:
+    """Entries under ``root`` in sorted order, each with the reason it is not read (or None).
+
+    Symlinked folders are not followed (no loops) and hidden entries are not read; both
+    are reported, as is a folder that cannot be listed, so nothing vanishes silently.
+    """
+    errors: list[OSError] = []
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False, onerror=errors.append):
+        while errors:
+            exc = errors.pop()
+            if exc.filename is not None and Path(exc.filename) != root:
+                yield Path(exc.filename), f"cannot read folder: {exc.strerror or exc}"
+        here = Path(dirpath)
+        entries = [(d, True) for d in dirnames] + [(f, False) for f in filenames]
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and not (here / d).is_symlink())
+        for name, is_dir in sorted(entries):
+            path = here / name
+            if name.startswith("."):
+                yield path, "hidden " + ("folder" if is_dir else "file") + " (names starting with '.' are not read)"
+            elif is_dir and path.is_symlink():
+                yield path, "symbolic link to a folder (not followed)"
+            elif not is_dir:
+                yield path, None
+    for exc in errors:
+        if exc.filename is not None and Path(exc.filename) != root:
+            yield Path(exc.filename), f"cannot read folder: {exc.strerror or exc}"
+        else:
+            raise InputPathError(f"input folder {str(root)!r} cannot be read: {exc.strerror or exc}")
+
+
+def _display(name: str) -> str:
+    """A file name as UTF-8-safe text: undecodable bytes (kept by the OS as surrogates) become ``\\xNN``."""
+    if name.isascii():
+        return name
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
 
 
 def _relative(path: Path, root: Path) -> str:
-    return path.relative_to(root).as_posix()
+    return _display(path.relative_to(root).as_posix())
 
 
 def iter_articles(
@@ -356,16 +409,18 @@ def iter_articles(
             raise InputPathError(f"input path {str(root)!r} does not exist")
     for root in roots:
         if root.is_dir():
-            files = [(path, _relative(path, root)) for path in _walk(root)]
+            files = [(path, _relative(path, root), why) for path, why in _walk(root)]
         else:
-            files = [(root, root.name)]
-        for path, rel in files:
-            if path.suffix.lower() not in SUPPORTED_EXTENSIONS:
-                items: Iterable[Article | Skipped] = [
+            files = [(root, _display(root.name), None)]
+        for path, rel, why in files:
+            if why is not None:
+                items: Iterable[Article | Skipped] = [Skipped(rel, why)]
+            elif path.suffix.lower() not in SUPPORTED_EXTENSIONS:
+                items = [
                     Skipped(rel, f"unsupported file type {path.suffix or '(none)'!r} (supported: {', '.join(SUPPORTED_EXTENSIONS)})")
                 ]
             elif path.is_symlink() and not path.exists():
-                items = [Skipped(rel, "broken symbolic link")]
+                items = [Skipped(rel, "broken symbolic link (its target is missing, or it points to itself)")]
             else:
                 items = reader.read_file(path, rel)
             for item in items:
