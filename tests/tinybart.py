@@ -33,12 +33,20 @@ def train_tokenizer(folder: Path, *, vocab_size: int = 600) -> "object":
     return tokenizer
 
 
-def build_tiny_bart(folder: Path, *, max_positions: int = 128, seed: int = 0, init_std: float = 0.5) -> Path:
-    """Save a tiny BART (d_model 32, 2+2 layers, 2 heads) and its tokenizer in ``folder``."""
+def build_tiny_bart(
+    folder: Path, *, max_positions: int = 128, seed: int = 0, init_std: float = 0.5, words: str = "lowercase"
+) -> Path:
+    """Save a tiny BART (d_model 32, 2+2 layers, 2 heads) and its tokenizer in ``folder``.
+
+    ``words`` steers what it writes: ``"lowercase"`` words, or ``"capitalised"`` ones
+    (which read as names to the hallucination guard).
+    """
     import torch
     from transformers import BartConfig, BartForConditionalGeneration
 
-    tokenizer = train_tokenizer(folder / "tokenizer-source")
+    if words not in ("lowercase", "capitalised"):
+        raise ValueError(f"words must be 'lowercase' or 'capitalised', got {words!r}")
+    tokenizer = train_tokenizer(folder / f"tokenizer-{words}")
     torch.manual_seed(seed)
     config = BartConfig(
         vocab_size=len(tokenizer),
@@ -59,14 +67,15 @@ def build_tiny_bart(folder: Path, *, max_positions: int = 128, seed: int = 0, in
     )
     model = BartForConditionalGeneration(config).eval()
     vocab = tokenizer.get_vocab()
-    # Favour tokens that are a lowercase word with its leading space ("Ġthe").
-    words = [i for token, i in vocab.items() if token.startswith("Ġ") and token[1:].isalpha() and token[1:].islower()]
+    # Favour tokens that are a whole word with its leading space ("Ġthe" or "ĠMoscow").
+    case = str.islower if words == "lowercase" else str.istitle
+    allowed = [i for token, i in vocab.items() if token.startswith("Ġ") and token[1:].isalpha() and case(token[1:])]
     bias = torch.full((1, len(tokenizer)), -20.0)
-    bias[0, words] = 0.0
+    bias[0, allowed] = 0.0
     bias[0, tokenizer.eos_token_id] = 0.0
     with torch.no_grad():
         model.final_logits_bias.copy_(bias)
-    out = folder / "model"
+    out = folder / f"model-{words}"
     model.save_pretrained(str(out))
     tokenizer.save_pretrained(str(out))
     return out
