@@ -79,13 +79,39 @@ class CopySettings:
 
 @dataclass(frozen=True, slots=True)
 class StorySettings:
-    """Story grouping: candidates, verification, grouping."""
+    """Story grouping: representation, candidate search, verification, grouping.
 
-    min_similarity: float = 0.25
-    seed: int = 1
+    min_similarity: mean cosine two groups need to merge (average link).
+    title_weight, names_weight, lead_weight: weight of the title-word, name and lead-word
+        blocks of the story vector, relative to the body-word block (weight 1).
+    max_words: body words read per article (the lead carries the story).
+    lead_words: body words that form the lead block.
+    index_terms: heaviest terms per article put into the candidate index.
+    max_posting: terms held by more articles than this are left out of the index.
+    neighbors: candidates kept per article for verification.
+    max_days_apart: articles whose ``published`` dates lie further apart never share a
+        story (0 turns the check off; articles without a date are never kept apart).
+    """
+
+    min_similarity: float = 0.2
+    title_weight: float = 0.3
+    names_weight: float = 0.3
+    lead_weight: float = 0.3
+    max_words: int = 400
+    lead_words: int = 60
+    index_terms: int = 12
+    max_posting: int = 2000
+    neighbors: int = 20
+    max_days_apart: int = 14
 
     def __post_init__(self) -> None:
         _fraction(self, "min_similarity")
+        _positive(self, "max_words", "lead_words", "index_terms", "max_posting", "neighbors")
+        for name in ("title_weight", "names_weight", "lead_weight"):
+            if getattr(self, name) < 0:
+                raise ConfigError(f"StorySettings.{name}: {getattr(self, name)!r} must be >= 0 (0 turns the block off)")
+        if self.max_days_apart < 0:
+            raise ConfigError(f"StorySettings.max_days_apart: {self.max_days_apart} must be >= 0 (0 turns the check off)")
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,175 @@
+"""Story grouping: planted stories, similar-but-different events, the seed articles."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from cluster.errors import ConfigError
+from cluster.settings import StorySettings
+from cluster.stories import average_link, group_stories
+from cluster.types import Article
+
+SEEDS = Path(__file__).parents[1] / "seeds"
+
+
+def seed_articles() -> list[Article]:
+    return [Article(id=path.stem, text=path.read_text(encoding="utf-8")) for path in sorted(SEEDS.glob("*.txt"))]
+
+
+QUAKE_CHILE = (
+    "A magnitude 7.1 earthquake struck off the coast of Chile on Tuesday, killing at least 12 people and destroying "
+    "hundreds of homes in the port city of Valparaiso. Rescue teams searched collapsed buildings overnight. President "
+    "Gabriel Boric declared a state of emergency in the region and sent troops to help. The quake was felt as far away "
+    "as Santiago, officials said. The national emergency office said aftershocks were likely for several days."
+)
+QUAKE_CHILE_2 = (
+    "At least 12 people died when a powerful 7.1 magnitude earthquake hit Chile's coast near Valparaiso on Tuesday. "
+    "Hundreds of homes were destroyed and rescuers dug through rubble through the night. Chile's President Gabriel "
+    "Boric announced a state of emergency and deployed the army. Residents of Santiago also felt strong shaking."
+)
+QUAKE_TURKEY = (
+    "A magnitude 5.8 earthquake shook eastern Turkey on Sunday, killing three people and damaging 40 buildings in the "
+    "province of Malatya. Rescue teams searched collapsed buildings overnight. Interior Minister Ali Yerlikaya said "
+    "tents were sent to the region. The quake was felt as far away as Elazig, officials said. The disaster agency AFAD "
+    "warned that aftershocks were likely for several days."
+)
+QUAKE_TURKEY_2 = (
+    "Three people died after a 5.8 magnitude quake struck Malatya province in eastern Turkey on Sunday. Forty buildings "
+    "were damaged and rescuers worked through the night. Interior Minister Ali Yerlikaya said the state sent tents. "
+    "The shaking was also felt in Elazig, according to the AFAD disaster agency."
+)
+REHAB_REID = (
+    "Actress Tara Reid has checked into Promises Treatment Center in Malibu, her representative told People magazine "
+    "on Friday. The American Pie star asked for privacy for her and her family at this time. Reid, 33, has struggled "
+    "with partying for years, her friends said."
+)
+REHAB_REID_2 = (
+    "Tara Reid entered the Promises rehab facility in Malibu, the American Pie star's rep confirmed to People on Friday. "
+    "The 33-year-old actress asked fans to respect her family's privacy."
+)
+REHAB_LOHAN = (
+    "Lindsay Lohan has checked into the Betty Ford Center in Rancho Mirage after skipping a court-ordered stay at a "
+    "Newport Beach facility, her lawyer Mark Heller told a Los Angeles judge on Friday. The Mean Girls star, 26, faces "
+    "90 days of treatment under her probation deal."
+)
+REHAB_LOHAN_2 = (
+    "Lindsay Lohan arrived at the Betty Ford Center in Rancho Mirage, attorney Mark Heller told the Los Angeles court "
+    "on Friday, after she left a Newport Beach clinic. The 26-year-old actress must spend 90 days in rehab under her "
+    "probation."
+)
+UNRELATED = [
+    Article("u-vote", "Voters in Norway elected a new parliament on Monday, handing the Labour Party 48 seats and ending eight "
+            "years of Conservative government. Labour leader Jonas Gahr Store is expected to form a coalition.", title="Labour wins Norway election"),
+    Article("u-rates", "The European Central Bank kept interest rates unchanged on Thursday and said inflation in the euro area "
+            "was easing faster than expected. President Christine Lagarde said cuts were not yet discussed.", title="ECB holds rates"),
+    Article("u-football", "Manchester City beat Real Madrid 4-0 in the Champions League semi-final second leg at the Etihad, "
+            "with Bernardo Silva scoring twice before half-time as Pep Guardiola's side reached the final in Istanbul.", title="City thrash Real"),
+    Article("u-mars", "NASA's Perseverance rover collected its twentieth rock sample from Jezero crater, scientists at the Jet "
+            "Propulsion Laboratory in Pasadena said, and the samples may one day return to Earth.", title="Rover takes new sample"),
+    Article("u-wheat", "Wheat prices in Chicago rose 6 percent after Russia pulled out of the Black Sea grain deal, traders said, "
+            "raising fears of food shortages in Egypt and Lebanon, which import much of their grain.", title="Wheat jumps"),
+]
+
+
+def story_of(groups: list[tuple[str, ...]], article_id: str) -> tuple[str, ...]:
+    return next(g for g in groups if article_id in g)
+
+
+def test_every_article_lands_in_exactly_one_sorted_group() -> None:
+    articles = [Article("q2", QUAKE_CHILE_2), Article("q1", QUAKE_CHILE), Article("t1", QUAKE_TURKEY), *UNRELATED]
+    groups = group_stories(articles, {}, StorySettings())
+    flat = [i for g in groups for i in g]
+    assert sorted(flat) == sorted(a.id for a in articles)
+    assert all(list(g) == sorted(g) for g in groups)
+    assert [g[0] for g in groups] == sorted(g[0] for g in groups)
+
+
+def test_republished_article_with_small_edits_joins_its_original() -> None:
+    edited = QUAKE_CHILE.replace("Tuesday", "Tuesday morning").replace("officials said", "local officials said") + " More soon."
+    articles = [Article("orig", QUAKE_CHILE), Article("reprint", edited), Article("turkey", QUAKE_TURKEY), *UNRELATED]
+    groups = group_stories(articles, {}, StorySettings())
+    assert story_of(groups, "orig") == ("orig", "reprint")
+
+
+def test_copy_joins_its_original_even_when_its_text_differs() -> None:
+    articles = [Article("orig", QUAKE_CHILE), Article("copy", "Short wire note."), *UNRELATED]
+    groups = group_stories(articles, {"copy": "orig"}, StorySettings())
+    assert story_of(groups, "copy") == ("copy", "orig")
+
+
+def test_two_earthquakes_in_different_places_stay_apart() -> None:
+    articles = [
+        Article("chile-1", QUAKE_CHILE),
+        Article("chile-2", QUAKE_CHILE_2),
+        Article("turkey-1", QUAKE_TURKEY),
+        Article("turkey-2", QUAKE_TURKEY_2),
+        *UNRELATED,
+    ]
+    groups = group_stories(articles, {}, StorySettings())
+    assert story_of(groups, "chile-1") == ("chile-1", "chile-2")
+    assert story_of(groups, "turkey-1") == ("turkey-1", "turkey-2")
+
+
+def test_two_celebrity_rehab_stories_stay_apart() -> None:
+    articles = [
+        Article("reid-1", REHAB_REID, title="Tara Reid checks into rehab"),
+        Article("reid-2", REHAB_REID_2, title="Tara Reid enters Promises"),
+        Article("lohan-1", REHAB_LOHAN, title="Lindsay Lohan checks into Betty Ford"),
+        Article("lohan-2", REHAB_LOHAN_2, title="Lohan enters rehab at Betty Ford"),
+        *UNRELATED,
+    ]
+    groups = group_stories(articles, {}, StorySettings())
+    assert story_of(groups, "reid-1") == ("reid-1", "reid-2")
+    assert story_of(groups, "lohan-1") == ("lohan-1", "lohan-2")
+
+
+def test_seed_articles_form_one_story() -> None:
+    seeds = seed_articles()
+    assert len(seeds) == 3
+    groups = group_stories(seeds, {}, StorySettings())
+    assert groups == [tuple(sorted(a.id for a in seeds))]
+
+
+def test_seed_articles_form_one_story_among_unrelated_articles() -> None:
+    seeds = seed_articles()
+    articles = [*seeds, Article("chile", QUAKE_CHILE), Article("reid", REHAB_REID), *UNRELATED]
+    groups = group_stories(articles, {}, StorySettings())
+    assert story_of(groups, seeds[0].id) == tuple(sorted(a.id for a in seeds))
+    assert sum(len(g) == 1 for g in groups) == len(articles) - 3
+
+
+def test_articles_published_far_apart_stay_apart() -> None:
+    articles = [
+        Article("chile-1", QUAKE_CHILE, published="2024-03-05"),
+        Article("chile-2", QUAKE_CHILE_2, published="2024-03-06T10:00:00Z"),
+        Article("chile-late", QUAKE_CHILE_2, published="2024-06-01"),
+        *UNRELATED,
+    ]
+    groups = group_stories(articles, {}, StorySettings(max_days_apart=14))
+    assert story_of(groups, "chile-1") == ("chile-1", "chile-2")
+    assert story_of(groups, "chile-late") == ("chile-late",)
+
+
+def test_grouping_is_deterministic_under_input_order() -> None:
+    articles = [Article("chile-1", QUAKE_CHILE), Article("chile-2", QUAKE_CHILE_2), Article("turkey-1", QUAKE_TURKEY), *UNRELATED]
+    first = group_stories(articles, {}, StorySettings())
+    assert group_stories(list(reversed(articles)), {}, StorySettings()) == first
+
+
+def test_average_link_does_not_chain_through_one_weak_link() -> None:
+    # Two tight triangles {0,1,2} and {3,4,5} joined by a single edge 2-3 above the threshold.
+    rows = np.array([0, 0, 1, 3, 3, 4, 2])
+    cols = np.array([1, 2, 2, 4, 5, 5, 3])
+    sims = np.array([0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.6])
+    labels = average_link(6, rows, cols, sims, 0.5)
+    assert labels[0] == labels[1] == labels[2]
+    assert labels[3] == labels[4] == labels[5]
+    assert labels[0] != labels[3]
+
+
+def test_negative_block_weight_is_rejected_with_the_fix() -> None:
+    with pytest.raises(ConfigError, match="names_weight.*must be >= 0"):
+        StorySettings(names_weight=-1.0)
