@@ -11,6 +11,7 @@ The strategies here are also what ``benchmarks/fuzz_report.py`` runs.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -307,6 +308,7 @@ INGEST_SETTINGS = st.sampled_from(
 )
 
 
+@functools.cache
 def schema_validator(name: str) -> jsonschema.Draft202012Validator:
     """A validator for a published schema, built once (validate() would re-check the schema every call)."""
     from summarize.output import load_schema
@@ -316,20 +318,10 @@ def schema_validator(name: str) -> jsonschema.Draft202012Validator:
     return jsonschema.Draft202012Validator(schema)
 
 
-@pytest.fixture(scope="module")
-def clusters_schema() -> jsonschema.Draft202012Validator:
-    return schema_validator("clusters")
-
-
-@pytest.fixture(scope="module")
-def digest_schema() -> jsonschema.Draft202012Validator:
-    return schema_validator("digest")
-
-
 @settings(max_examples=INGEST_EXAMPLES, **FUZZ)
 @given(items=entries(), ingest=INGEST_SETTINGS)
 def test_every_hostile_input_yields_an_article_or_a_named_skip_and_valid_json(
-    items: list[Entry], ingest: IngestSettings, clusters_schema: jsonschema.Draft202012Validator
+    items: list[Entry], ingest: IngestSettings
 ) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "in put ü"
@@ -338,7 +330,7 @@ def test_every_hostile_input_yields_an_article_or_a_named_skip_and_valid_json(
         out_dir.mkdir()
         materialise(root, items)
         ingested, _ = check_folder(root, items, ingest)
-        check_clusters_json(root, ingested, clusters_schema, out_dir)
+        check_clusters_json(root, ingested, schema_validator("clusters"), out_dir)
 
 
 def _pipeline_ready() -> bool:
@@ -368,7 +360,7 @@ def check_digest(data: dict[str, Any], root: Path, text: str, schema: jsonschema
 @settings(max_examples=CLI_EXAMPLES, **FUZZ)
 @given(items=entries(max_entries=5))
 def test_storyfold_run_on_hostile_folders_exits_cleanly_with_every_input_accounted_for(
-    items: list[Entry], digest_schema: jsonschema.Draft202012Validator
+    items: list[Entry]
 ) -> None:
     from typer.testing import CliRunner
 
@@ -383,4 +375,4 @@ def test_storyfold_run_on_hostile_folders_exits_cleanly_with_every_input_account
         result = CliRunner().invoke(app, ["run", str(root), "-o", str(target), "--summarizer", "extractive", "--processes", "1", "--quiet"])
         assert result.exit_code == 0, (result.output, result.exception)
         text = target.read_text("utf-8")
-        check_digest(json.loads(text), root, text, digest_schema, ingested)
+        check_digest(json.loads(text), root, text, schema_validator("digest"), ingested)
