@@ -93,13 +93,13 @@ class StorySettings:
         story (0 turns the check off; articles without a date are never kept apart).
     """
 
-    min_similarity: float = 0.2
-    title_weight: float = 0.3
-    names_weight: float = 0.3
+    min_similarity: float = 0.19
+    title_weight: float = 0.5
+    names_weight: float = 0.5
     lead_weight: float = 0.3
-    max_words: int = 400
+    max_words: int = 300
     lead_words: int = 60
-    index_terms: int = 12
+    index_terms: int = 30
     max_posting: int = 2000
     neighbors: int = 20
     max_days_apart: int = 14
