@@ -65,16 +65,32 @@ class IngestSettings:
 
 @dataclass(frozen=True, slots=True)
 class CopySettings:
-    """Near-duplicate (syndicated copy) detection with MinHash over word shingles."""
+    """Near-duplicate (syndicated copy) detection with MinHash over word shingles.
+
+    scheme: datasketch permutation scheme of the signatures, "affine32" (datasketch >= 2.0)
+    or "legacy" (datasketch < 2.0). bands, rows: LSH band shape; 0 and 0 pick datasketch's
+    optimum for threshold and num_perm.
+    """
 
     shingle_size: int = 5
     num_perm: int = 128
     threshold: float = 0.7
     seed: int = 1
+    scheme: str = "affine32"
+    bands: int = 0
+    rows: int = 0
 
     def __post_init__(self) -> None:
         _positive(self, "shingle_size", "num_perm")
         _fraction(self, "threshold")
+        if self.scheme not in ("affine32", "legacy"):
+            raise ConfigError(f"copies.scheme: {self.scheme!r} is not one of 'affine32', 'legacy'")
+        if self.bands < 0 or self.rows < 0 or (self.bands == 0) != (self.rows == 0):
+            raise ConfigError(f"copies.bands, copies.rows: {self.bands}, {self.rows}: set both > 0, or both 0 for automatic")
+        if self.bands * self.rows > self.num_perm:
+            raise ConfigError(
+                f"copies.bands * copies.rows = {self.bands * self.rows} exceeds num_perm {self.num_perm}; lower bands or rows"
+            )
 
 
 @dataclass(frozen=True, slots=True)
