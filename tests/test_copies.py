@@ -176,3 +176,12 @@ def test_bad_copy_settings_name_the_value_and_the_fix() -> None:
         CopySettings(bands=8)
     with pytest.raises(ConfigError, match="exceeds num_perm 128"):
         CopySettings(bands=20, rows=8)
+
+
+def test_ray_engine_without_ray_installed_says_which_extra_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "ray", None)
+    articles = [make_article("a", "some words here"), make_article("b", "other words there")]
+    with pytest.raises(ImportError, match=r"pip install 'storyfold\[ray\]'"):
+        find_copies(articles, CopySettings(), EngineSettings(name="ray"))

@@ -1,0 +1,111 @@
+"""The Ray engine: the copy stages as Ray tasks over shards, for clusters of machines.
+
+1. one task per shard of ``EngineSettings.batch_size`` texts: signatures and band keys,
+   the band entries split into partitions by key (the shuffle);
+2. one task per partition: sort its entries by (band, key, article) and turn runs of equal
+   keys into candidate pairs;
+3. the driver verifies the candidate pairs against the signatures; connected components
+   follow in :func:`cluster.copies.find_copies`.
+
+The stages call the same functions as the local engine, so the result is identical.
+Run on a cluster: ``ray start --head`` on one machine, ``ray start --address HEAD:6379`` on
+the others, then ``storyfold cluster --engine ray --address HEAD:6379 ...`` (or
+``[engine] name = "ray"`` and ``address`` in the config). Without an address a local Ray
+instance is started (or the one already running in this process is used).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import numpy as np
+
+from .errors import StoryfoldError
+from .lsh import band_keys, group_pairs, merge_pairs, verify_pairs
+from .settings import CopySettings, EngineSettings
+from .signatures import empty_signature_rows, signature_batch
+
+__all__ = ["RayUnavailableError", "copy_pairs_ray"]
+
+# The most partitions the band-key shuffle is split into.
+MAX_PARTITIONS = 64
+_PARTITION_MIX = np.uint64(0x9E3779B97F4A7C15)
+
+
+class RayUnavailableError(StoryfoldError, ImportError):
+    """The Ray engine was asked for but Ray is not installed (exit code 2)."""
+
+    exit_code = 2
+
+
+def _ray() -> Any:
+    try:
+        import ray
+    except ImportError as exc:
+        raise RayUnavailableError(
+            f"engine.name = 'ray' needs Ray, which is not installed ({exc}); run pip install 'storyfold[ray]' or use engine 'local'"
+        ) from exc
+    return ray
+
+
+def _shard_stage(
+    texts: list[str], offset: int, settings: CopySettings, bands: int, rows: int, partitions: int
+) -> tuple[Any, ...]:
+    """Signatures of one shard, and its band entries (band, key, article) split by partition."""
+    signatures = signature_batch(
+        texts, shingle_size=settings.shingle_size, num_perm=settings.num_perm, seed=settings.seed, scheme=settings.scheme
+    )
+    keys = band_keys(signatures, bands, rows)
+    index = np.arange(offset, offset + len(texts), dtype=np.uint64)
+    keep = ~empty_signature_rows(signatures)
+    keys, index = keys[keep], index[keep]
+    band = np.repeat(np.arange(bands, dtype=np.uint64)[None, :], len(keys), axis=0)
+    entries = np.stack([band.ravel(), keys.ravel(), np.repeat(index, bands)], axis=1)
+    target = ((entries[:, 1] ^ (entries[:, 0] * _PARTITION_MIX)) % np.uint64(partitions)).astype(np.int64)
+    return (signatures, *[entries[target == p] for p in range(partitions)])
+
+
+def _partition_stage(*parts: np.ndarray) -> np.ndarray:
+    """Candidate pairs of one partition: runs of equal (band, key), members in article order."""
+    arrays = [p for p in parts if len(p)]
+    if not arrays:
+        return np.empty((0, 2), dtype=np.int64)
+    entries = np.concatenate(arrays)
+    order = np.lexsort((entries[:, 2], entries[:, 1], entries[:, 0]))
+    entries = entries[order]
+    boundaries = np.flatnonzero(np.diff(entries[:, 0].astype(np.int64))) + 1
+    pairs = [
+        group_pairs(chunk[:, 1], chunk[:, 2].astype(np.int64))
+        for chunk in np.split(entries, boundaries)
+    ]
+    return merge_pairs(pairs)
+
+
+def copy_pairs_ray(texts: Sequence[str], settings: CopySettings, engine: EngineSettings) -> np.ndarray:
+    """Verified copy pairs ``(i, j)`` of ``texts``, computed with Ray tasks; equal to the local engine's.
+
+    Example:
+        >>> import ray; _ = ray.init(num_cpus=1, include_dashboard=False)  # doctest: +SKIP
+        >>> copy_pairs_ray(["a b c d e f", "a b c d e f", "x y"], CopySettings(), EngineSettings(name="ray")).tolist()  # doctest: +SKIP
+        [[0, 1]]
+    """
+    from .copies import band_shape
+
+    ray = _ray()
+    if not ray.is_initialized():
+        ray.init(address=engine.address, include_dashboard=False, log_to_driver=False)
+    if not texts:
+        return np.empty((0, 2), dtype=np.int64)
+    bands, rows = band_shape(settings)
+    shard_starts = list(range(0, len(texts), engine.batch_size))
+    partitions = max(1, min(len(shard_starts), MAX_PARTITIONS))
+    shard_task = ray.remote(num_returns=partitions + 1)(_shard_stage)
+    partition_task = ray.remote(_partition_stage)
+    shard_outputs = [
+        shard_task.remote(list(texts[start : start + engine.batch_size]), start, settings, bands, rows, partitions)
+        for start in shard_starts
+    ]
+    partition_pairs = [partition_task.remote(*[out[1 + p] for out in shard_outputs]) for p in range(partitions)]
+    signatures = np.concatenate(ray.get([out[0] for out in shard_outputs]))
+    candidates = merge_pairs(ray.get(partition_pairs))
+    return verify_pairs(signatures, candidates, settings.threshold)
