@@ -31,7 +31,8 @@ from cluster.types import Article, Cluster, Clustering, Skipped
 
 # Fixed budgets, derandomised: CI sees the same examples on every run.
 INGEST_EXAMPLES = 1900
-CLI_EXAMPLES = 120
+CLUSTER_CLI_EXAMPLES = 150
+RUN_CLI_EXAMPLES = 80
 FUZZ = dict(deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck), print_blob=True)
 
 MARKUP = re.compile(r"<\s*/?\s*(?:script|iframe|style|img|link|object|embed|svg)\b|<[A-Za-z!/?][^<>]*>", re.I)
@@ -333,10 +334,40 @@ def test_every_hostile_input_yields_an_article_or_a_named_skip_and_valid_json(
         check_clusters_json(root, ingested, schema_validator("clusters"), out_dir)
 
 
-def _pipeline_ready() -> bool:
+def _ready(*modules: str) -> bool:
     import importlib.util
 
-    return all(importlib.util.find_spec(m) is not None for m in ("cluster.copies", "cluster.stories", "summarize.facts", "summarize.extractive"))
+    return all(importlib.util.find_spec(m) is not None for m in modules)
+
+
+def _pipeline_ready() -> bool:
+    return _ready("cluster.copies", "cluster.stories", "summarize.facts", "summarize.extractive")
+
+
+@pytest.mark.skipif(not _ready("cluster.copies", "cluster.stories"), reason="the clustering stages are not all present yet")
+@settings(max_examples=CLUSTER_CLI_EXAMPLES, **FUZZ)
+@given(items=entries(max_entries=5))
+def test_storyfold_cluster_on_hostile_folders_writes_a_valid_balanced_clusters_json(items: list[Entry]) -> None:
+    from typer.testing import CliRunner
+
+    from summarize.cli import app
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "in put"
+        root.mkdir()
+        materialise(root, items)
+        ingested, _ = check_folder(root, items, IngestSettings())
+        target = Path(tmp) / "clusters.json"
+        result = CliRunner().invoke(app, ["cluster", str(root), "-o", str(target), "--processes", "1", "--quiet"])
+        assert result.exit_code == 0, (result.output, result.exception)
+        text = target.read_text("utf-8")
+        data = json.loads(text)
+        schema_validator("clusters").validate(data)
+        assert str(root) not in text
+        members = sorted(i for c in data["clusters"] for i in c["article_ids"])
+        assert members == sorted(a["id"] for a in data["articles"]) == sorted(a.id for a in ingested.articles)
+        assert sorted((s["input"], s["reason"]) for s in data["skipped"]) == sorted((s.input, s.reason) for s in ingested.skipped)
+        assert data["stats"]["inputs"] == data["stats"]["articles"] + data["stats"]["skipped"]
 
 
 def check_digest(data: dict[str, Any], root: Path, text: str, schema: jsonschema.Draft202012Validator, ingested: Any) -> None:
@@ -357,7 +388,7 @@ def check_digest(data: dict[str, Any], root: Path, text: str, schema: jsonschema
 
 
 @pytest.mark.skipif(not _pipeline_ready(), reason="the clustering and summarize stages are not all present yet")
-@settings(max_examples=CLI_EXAMPLES, **FUZZ)
+@settings(max_examples=RUN_CLI_EXAMPLES, **FUZZ)
 @given(items=entries(max_entries=5))
 def test_storyfold_run_on_hostile_folders_exits_cleanly_with_every_input_accounted_for(
     items: list[Entry]
