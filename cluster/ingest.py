@@ -58,10 +58,11 @@ def clean_text(text: str, patterns: Sequence[re.Pattern[str]] = ()) -> str:
         >>> clean_text("Rain fell.\\n- Advertisement -\\n<b>More</b> rain.", [re.compile(r"^- Advertisement -$")])
         'Rain fell.\\nMore rain.'
     """
+    text = normalize(text)  # first: NFKC turns look-alikes such as "＜script＞" into markup
     if "<" in text:
         text = _TAG.sub(" ", text)
     if "&" in text:
-        text = html_lib.unescape(text)
+        text = normalize(html_lib.unescape(text))
         if "<" in text:  # "&lt;script&gt;" is markup once unescaped: strip it too
             text = _TAG.sub(" ", text)
     lines = []
