@@ -71,11 +71,12 @@ def _tables() -> tuple[bytes, np.ndarray]:
     for code in range(128):
         char = chr(code)
         table[code] = ord(char.lower()) if (char.isalnum() or char in "_'") else _SPACE
+    import re
+
     word = np.zeros(0x110000, dtype=bool)
-    for code in range(128, 0x110000):
-        char = chr(code)
-        if char.isalnum():  # with "_", exactly the `\\w` of Python's `re`
-            word[code] = True
+    every_char = "".join(map(chr, range(0x110000)))
+    for match in re.finditer(r"\w+", every_char):  # the `\w` of Python's `re`, found in C
+        word[match.start() : match.end()] = True
     return bytes(table), word
 
 
