@@ -63,16 +63,19 @@ def _f1(p: float, r: float) -> float:
     return 2 * p * r / (p + r) if p + r else 0.0
 
 
-def labels_from_groups(groups: Sequence[Sequence[str]], ids: Sequence[str]) -> list[int]:
+def labels_from_groups(groups: Sequence[Sequence[str]], ids: Sequence[str], skipped: int = 0) -> list[int]:
+    """One label per id; ids in no group (``skipped`` of them are allowed) are scored as singletons."""
     label = {article_id: k for k, group in enumerate(groups) for article_id in group}
     missing = [i for i in ids if i not in label]
-    if missing:
-        raise SystemExit(f"clusters.json lacks {len(missing)} articles, e.g. {missing[:3]}")
+    if len(missing) != skipped:
+        raise SystemExit(f"clusters.json lacks {len(missing)} articles but reports {skipped} skipped, e.g. {missing[:3]}")
+    for k, article_id in enumerate(missing):
+        label[article_id] = len(groups) + k
     return [label[i] for i in ids]
 
 
-def storyfold_groups(records: list[dict], workdir: Path) -> list[list[str]]:
-    """Cluster ``records`` (labels stripped) with the ``storyfold cluster`` command."""
+def storyfold_groups(records: list[dict], workdir: Path) -> tuple[list[list[str]], int]:
+    """Cluster ``records`` (labels stripped) with ``storyfold cluster``: the groups and the count skipped by ingest."""
     data = workdir / "articles.jsonl"
     with data.open("w", encoding="utf-8") as handle:
         for record in records:
@@ -84,23 +87,8 @@ def storyfold_groups(records: list[dict], workdir: Path) -> list[list[str]]:
     done = subprocess.run([command, "cluster", str(data), "-o", str(out), "--quiet"], capture_output=True, text=True)
     if done.returncode != 0:
         raise SystemExit(f"storyfold cluster failed (exit {done.returncode}):\n{done.stderr}")
-    return [c["article_ids"] for c in json.loads(out.read_text(encoding="utf-8"))["clusters"]]
-
-
-def _pipeline_complete() -> bool:
-    import importlib.util
-
-    return importlib.util.find_spec("cluster.copies") is not None
-
-
-def stories_in_process(records: list[dict]) -> list[list[str]]:
-    """The story stage alone, in this process, with default settings and no copies."""
-    from cluster.settings import StorySettings
-    from cluster.stories import group_stories
-    from cluster.types import Article
-
-    articles = [Article(**{k: r[k] for k in PUBLIC_FIELDS if r.get(k) is not None}) for r in records]
-    return [list(g) for g in group_stories(articles, {}, StorySettings())]
+    result = json.loads(out.read_text(encoding="utf-8"))
+    return [c["article_ids"] for c in result["clusters"]], len(result["skipped"])
 
 
 def minhash_groups(records: list[dict], threshold: float = 0.5, num_perm: int = 128) -> list[list[str]]:
@@ -169,13 +157,11 @@ def main(argv: Sequence[str]) -> int:
         gold = [str(r["cluster"]) for r in records]
         n_stories = len(set(gold))
         start = time.perf_counter()
-        if _pipeline_complete():
-            with tempfile.TemporaryDirectory() as tmp:
-                groups, method = storyfold_groups(records, Path(tmp)), "storyfold cluster"
-        else:  # until the copy stage lands the CLI cannot run; score the story stage alone
-            groups, method = stories_in_process(records), "group_stories (no copy stage)"
+        with tempfile.TemporaryDirectory() as tmp:
+            groups, skipped = storyfold_groups(records, Path(tmp))
         elapsed = time.perf_counter() - start
-        rows.append((name, method, labels_from_groups(groups, ids), gold, f"{elapsed:.1f}s"))
+        note = f"{elapsed:.1f}s" + (f", {skipped} skipped by ingest (scored as singletons)" if skipped else "")
+        rows.append((name, "storyfold cluster", labels_from_groups(groups, ids, skipped), gold, note))
         start = time.perf_counter()
         rows.append((name, "MinHashLSH t=0.5, 5-shingles", labels_from_groups(minhash_groups(records), ids), gold, f"{time.perf_counter() - start:.1f}s"))
         threshold, labels = tfidf_average_link_sweep(records, gold)

@@ -109,7 +109,7 @@ class StorySettings:
         story (0 turns the check off; articles without a date are never kept apart).
     """
 
-    min_similarity: float = 0.19
+    min_similarity: float = 0.24
     title_weight: float = 0.5
     names_weight: float = 0.5
     lead_weight: float = 0.3

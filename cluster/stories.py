@@ -10,8 +10,9 @@ grouping reads like a table of contents:
 2. candidates: an inverted index over each article's top TF-IDF terms, with posting
    lists of overly common terms dropped; each article keeps its ``neighbors`` best
    candidates by the pruned score (no all-pairs comparison anywhere);
-3. verify: the exact cosine of the full vectors for each candidate pair; pairs published
-   too far apart (when both carry ``published``) are dropped;
+3. verify: the exact cosine of the full vectors for each candidate pair (weak pairs are
+   kept, they count towards group means); pairs published too far apart (when both carry
+   ``published``) are dropped;
 4. group: average-link agglomeration over the verified edges, where an absent edge counts
    as zero similarity, so one weak link cannot merge two stories;
 5. copies join the group of their original.
@@ -160,8 +161,11 @@ def story_vectors(articles: Sequence["Article"], settings: StorySettings) -> "sp
         factor = np.sqrt(weights[name] / total)
         safe = np.where(norms > 0, norms, 1.0)
         data[mask] = data[mask] / safe[row_of[mask]] * factor
-    out = sp.csr_matrix((data.astype(np.float32), matrix.indices, matrix.indptr), shape=matrix.shape)
-    return out
+    # Renormalise: an article without a title (or without names) spends its whole weight on
+    # the blocks it has, so its similarities are on the same scale as everyone else's.
+    norms = np.sqrt(np.bincount(row_of, weights=data**2, minlength=matrix.shape[0]))
+    data = data / np.where(norms > 0, norms, 1.0)[row_of]
+    return sp.csr_matrix((data.astype(np.float32), matrix.indices, matrix.indptr), shape=matrix.shape)
 
 
 def _identity(features: list[str]) -> list[str]:
@@ -245,7 +249,9 @@ def verified_edges(
     for start in range(0, len(rows), step):
         r, c = rows[start : start + step], cols[start : start + step]
         sims[start : start + step] = np.asarray(vectors[r].multiply(vectors[c]).sum(axis=1)).ravel()
-    keep = sims >= settings.min_similarity
+    # Weak pairs are kept: they count towards the mean similarity of two groups, so a
+    # group whose members all mildly agree with another can still join it.
+    keep = sims > 0
     if settings.max_days_apart > 0:
         days = np.array([_day_number(a.published) for a in articles], dtype=np.float64)
         gap = np.abs(days[rows] - days[cols])
@@ -271,7 +277,7 @@ def average_link(n: int, rows: "np.ndarray", cols: "np.ndarray", sims: "np.ndarr
 
     Two groups merge while the mean similarity over ALL their member pairs is at least
     ``threshold``, so a single strong pair between two large groups is not enough.
-    Returns a label per node (the index of a member of its group).
+    Returns a label per node: the smallest index in its group.
 
     Example:
         >>> import numpy as np
@@ -313,10 +319,12 @@ def average_link(n: int, rows: "np.ndarray", cols: "np.ndarray", sims: "np.ndarr
             mean = v / (size[a] * size[x])
             if mean >= threshold:
                 heapq.heappush(heap, (-mean, a, x))
-    labels = []
+    smallest: dict[int, int] = {}
+    roots = []
     for i in range(n):
         root = i
         while parent[root] != root:
             root = parent[root]
-        labels.append(root)
-    return labels
+        roots.append(root)
+        smallest.setdefault(root, i)  # i rises, so the first member seen is the smallest
+    return [smallest[r] for r in roots]
