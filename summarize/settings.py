@@ -47,11 +47,18 @@ class SentenceSettings:
 
 @dataclass(frozen=True, slots=True)
 class SalienceSettings:
-    """TF-IDF sentence salience."""
+    """TF-IDF sentence salience: a weighted sum of four signals, each on a 0..1 scale."""
 
     centrality_weight: float = 1.0
-    position_weight: float = 1.0
-    support_weight: float = 1.0
+    support_weight: float = 0.5
+    title_weight: float = 0.5
+    position_weight: float = 0.1
+    question_penalty: float = 0.1
+
+    def __post_init__(self) -> None:
+        for name in ("centrality_weight", "support_weight", "title_weight", "position_weight", "question_penalty"):
+            if getattr(self, name) < 0:
+                raise ConfigError(f"salience.{name}: {getattr(self, name)} must be >= 0 (0 switches the signal off)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,10 +66,18 @@ class FactSettings:
     """Cross-source fact alignment."""
 
     min_similarity: float = 0.35
+    name_weight: float = 0.2
+    number_weight: float = 0.1
+    numbers_must_agree: bool = True
+    dangling_penalty: float = 0.2
+    support_bonus: float = 0.0
 
     def __post_init__(self) -> None:
-        if not 0.0 <= self.min_similarity <= 1.0:
-            raise ConfigError(f"facts.min_similarity: {self.min_similarity} must be between 0 and 1")
+        if not 0.0 <= self.min_similarity <= 2.0:
+            raise ConfigError(f"facts.min_similarity: {self.min_similarity} must be between 0 and 2")
+        for name in ("name_weight", "number_weight", "dangling_penalty", "support_bonus"):
+            if getattr(self, name) < 0:
+                raise ConfigError(f"facts.{name}: {getattr(self, name)} must be >= 0")
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,12 +86,22 @@ class SummarySettings:
 
     summarizer: str = "auto"
     max_words: int = 75
+    min_words: int = 25
+    source_ratio: float = 0.4
+    redundancy: float = 0.5
+    consensus_weight: float = 0.0
 
     def __post_init__(self) -> None:
         if self.summarizer not in ("auto", "bart", "extractive"):
             raise ConfigError(f"summary.summarizer: {self.summarizer!r} is not one of 'auto', 'bart', 'extractive'")
         if self.max_words < 5:
             raise ConfigError(f"summary.max_words: {self.max_words} must be >= 5")
+        if not 1 <= self.min_words <= self.max_words:
+            raise ConfigError(f"summary.min_words: {self.min_words} must be between 1 and max_words ({self.max_words})")
+        if not 0.0 < self.source_ratio <= 1.0:
+            raise ConfigError(f"summary.source_ratio: {self.source_ratio} must be in (0, 1]")
+        if self.redundancy < 0 or self.consensus_weight < 0:
+            raise ConfigError(f"summary: redundancy ({self.redundancy}) and consensus_weight ({self.consensus_weight}) must be >= 0")
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,7 @@ class Fact:
     sources: tuple[str, ...]
     independent_ids: tuple[str, ...]
     salience: float = 0.0
+    position: int = 0  # earliest sentence position among its reports (0: an article's first sentence)
 
     @property
     def source_count(self) -> int:

@@ -1,0 +1,118 @@
+"""The extractive summarizer: the story's top facts, in full sentences, within a budget.
+
+No model is loaded. For each story the facts are chosen greedily by salience (plus a
+bonus for consensus), each candidate discounted by its word overlap with what is already
+chosen (maximal marginal relevance), until the length budget is met. The budget is a
+share of the story's source words, between ``min_words`` and ``max_words``. The chosen
+facts are written consensus first, then in the order the articles tell them.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from typing import Sequence
+
+from cluster.text import word_tokens
+
+from .settings import SummarySettings
+from .types import Fact, StoryInput, Summary
+
+__all__ = ["ExtractiveSummarizer", "word_budget"]
+
+_STOP = frozenset(
+    "a an the and or but of to in on at for by with from as is are was were be been has have had it its this that "
+    "these those he she they his her their him them we our you your i not no said says will would could should "
+    "than then there here who whom which what when where why how also after before over into about".split()
+)
+_QUOTE_OPEN = re.compile(r"^[\"“‘']")
+_ATTRIBUTION = re.compile(
+    r"\b(?:said|says|told|added|wrote|tweeted|stated|argued|claimed|according to|asked|noted|insisted|warned|declared)\b",
+    re.IGNORECASE,
+)
+
+
+def word_budget(source_texts: Sequence[str], settings: SummarySettings) -> int:
+    """Words allowed for a story: ``source_ratio`` of its distinct source texts' words, clamped.
+
+    Example:
+        >>> word_budget(["one " * 100, "two " * 100], SummarySettings())
+        75
+        >>> word_budget(["word " * 50], SummarySettings())
+        25
+    """
+    words = sum(len(text.split()) for text in sorted(set(source_texts)))
+    return int(min(settings.max_words, max(settings.min_words, round(settings.source_ratio * words))))
+
+
+def _bag(text: str) -> Counter[str]:
+    return Counter(t for t in word_tokens(text) if t not in _STOP and len(t) > 1)
+
+
+def _cosine(a: Counter[str], b: Counter[str]) -> float:
+    if not a or not b:
+        return 0.0
+    dot = sum(v * b[k] for k, v in a.items() if k in b)
+    return dot / math.sqrt(sum(v * v for v in a.values()) * sum(v * v for v in b.values()))
+
+
+def _unattributed_quote(fact: Fact) -> bool:
+    """A single-source quotation with no speaker named in the sentence."""
+    return fact.source_count <= 1 and bool(_QUOTE_OPEN.match(fact.text)) and not _ATTRIBUTION.search(fact.text)
+
+
+class ExtractiveSummarizer:
+    """Choose and order a story's facts into a summary of whole sentences.
+
+    Example:
+        >>> from summarize.types import Fact, StoryInput
+        >>> facts = (Fact("Rain flooded Paris on Monday.", ("a", "b"), ("AP", "BBC"), ("a", "b"), 1.0),
+        ...          Fact("The mayor likes jazz.", ("a",), ("AP",), ("a",), 0.1))
+        >>> story = StoryInput("s1", facts, ("Rain flooded Paris on Monday. The mayor likes jazz.",))
+        >>> ExtractiveSummarizer(settings=SummarySettings(min_words=5)).summarize([story])[0].text
+        'Rain flooded Paris on Monday.'
+    """
+
+    method = "extractive"
+    model = None
+
+    def __init__(self, *, settings: SummarySettings) -> None:
+        self.settings = settings
+
+    def summarize(self, stories: Sequence[StoryInput]) -> list[Summary]:
+        """One :class:`Summary` per story, in order."""
+        return [Summary(text=self._summarize_one(story), method=self.method, model=None) for story in stories]
+
+    def _select(self, facts: Sequence[Fact], budget: int) -> list[int]:
+        candidates = [i for i, f in enumerate(facts) if not _unattributed_quote(f)] or list(range(len(facts)))
+        most_sources = max((f.source_count for f in facts), default=1)
+        spread = max(most_sources - 1, 1)
+        value = {i: facts[i].salience + self.settings.consensus_weight * (facts[i].source_count - 1) / spread for i in candidates}
+        bags = {i: _bag(facts[i].text) for i in candidates}
+        lengths = {i: len(facts[i].text.split()) for i in candidates}
+        chosen: list[int] = []
+        used = 0
+        while candidates:
+            best = max(
+                candidates,
+                key=lambda i: (
+                    value[i] - self.settings.redundancy * max((_cosine(bags[i], bags[j]) for j in chosen), default=0.0),
+                    -i,
+                ),
+            )
+            candidates.remove(best)
+            # Take a sentence when it brings the length closer to the budget than stopping would.
+            if chosen and abs(used + lengths[best] - budget) >= abs(used - budget):
+                continue
+            chosen.append(best)
+            used += lengths[best]
+        return chosen
+
+    def _summarize_one(self, story: StoryInput) -> str:
+        if not story.facts:
+            return ""
+        budget = word_budget(story.source_texts, self.settings)
+        chosen = self._select(story.facts, budget)
+        ordered = sorted(chosen, key=lambda i: (-story.facts[i].source_count, story.facts[i].position, i))
+        return " ".join(story.facts[i].text for i in ordered)

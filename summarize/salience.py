@@ -1,0 +1,144 @@
+"""TF-IDF sentence salience: how central, early and widely supported a sentence is.
+
+A sentence's score is a weighted sum of four signals, all on a 0..1 scale:
+
+* centrality: its mean cosine similarity to the *other* articles of the story (what
+  the story as a whole is about, not what one writer dwells on);
+* support: its best cosine similarity to a single sentence of another article (some
+  other source says the same thing);
+* title: its mean cosine similarity to the articles' titles;
+* position: ``1 / (1 + position)``, since news puts the essentials first.
+
+The ranker follows scikit-learn's conventions: ``__init__`` stores keyword-only
+settings, :meth:`SentenceRanker.fit` learns the vocabulary and IDF and returns self,
+learned state ends in ``_``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
+
+import numpy as np
+
+from cluster.errors import StoryfoldError
+
+from .sentences import Sentence
+
+if TYPE_CHECKING:
+    from .settings import SalienceSettings
+
+__all__ = ["SentenceRanker", "NotFittedError"]
+
+
+class NotFittedError(StoryfoldError):
+    """A ranker was used before :meth:`SentenceRanker.fit`."""
+
+
+class SentenceRanker:
+    """Score sentences of one story by centrality, support, title match and position.
+
+    Example:
+        >>> from summarize.sentences import Sentence
+        >>> sentences = [Sentence("Rain flooded Paris on Monday.", "a", 0),
+        ...              Sentence("The mayor likes jazz.", "a", 1),
+        ...              Sentence("Floods hit Paris after heavy rain on Monday.", "b", 0)]
+        >>> ranker = SentenceRanker().fit([s.text for s in sentences])
+        >>> scores = ranker.score(sentences, {"a": "Rain flooded Paris on Monday. The mayor likes jazz.",
+        ...                                   "b": "Floods hit Paris after heavy rain on Monday."})
+        >>> bool(scores[0] > scores[1])
+        True
+    """
+
+    def __init__(
+        self,
+        *,
+        centrality_weight: float = 1.0,
+        support_weight: float = 0.5,
+        title_weight: float = 0.5,
+        position_weight: float = 0.1,
+        question_penalty: float = 0.1,
+        sublinear_tf: bool = True,
+        stop_words: str | None = "english",
+    ) -> None:
+        self.centrality_weight = centrality_weight
+        self.support_weight = support_weight
+        self.title_weight = title_weight
+        self.position_weight = position_weight
+        self.question_penalty = question_penalty
+        self.sublinear_tf = sublinear_tf
+        self.stop_words = stop_words
+
+    @classmethod
+    def from_settings(cls, settings: "SalienceSettings") -> "SentenceRanker":
+        """A ranker with the weights of a ``[salience]`` table."""
+        return cls(
+            centrality_weight=settings.centrality_weight,
+            support_weight=settings.support_weight,
+            title_weight=settings.title_weight,
+            position_weight=settings.position_weight,
+            question_penalty=settings.question_penalty,
+        )
+
+    def fit(self, documents: Sequence[str]) -> "SentenceRanker":
+        """Learn the vocabulary and IDF from ``documents`` (a story's sentences, or a corpus)."""
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        self.vectorizer_ = TfidfVectorizer(sublinear_tf=self.sublinear_tf, stop_words=self.stop_words, token_pattern=r"(?u)\b\w+\b")
+        texts = [d for d in documents if d.strip()] or ["empty"]
+        try:
+            self.vectorizer_.fit(texts)
+        except ValueError:  # every word is a stop word
+            self.vectorizer_ = TfidfVectorizer(sublinear_tf=self.sublinear_tf, token_pattern=r"(?u)\b\w+\b").fit(texts)
+        return self
+
+    def transform(self, texts: Sequence[str]) -> Any:
+        """L2-normalised TF-IDF rows of ``texts`` (a SciPy sparse matrix)."""
+        if not hasattr(self, "vectorizer_"):
+            raise NotFittedError("SentenceRanker is not fitted yet: call fit(documents) before score() or transform()")
+        return self.vectorizer_.transform(list(texts))
+
+    def score(
+        self,
+        sentences: Sequence[Sentence],
+        article_texts: Mapping[str, str],
+        titles: Mapping[str, str] | None = None,
+    ) -> np.ndarray:
+        """One salience score per sentence, in input order.
+
+        ``article_texts`` maps each article id to the text the centrality signal compares
+        against; ``titles`` maps article ids to titles (missing or empty: no title signal).
+        """
+        if not sentences:
+            return np.zeros(0)
+        article_ids = sorted(article_texts)
+        index = {a: i for i, a in enumerate(article_ids)}
+        rows = self.transform([s.text for s in sentences])
+        documents = self.transform([article_texts[a] for a in article_ids])
+        owner = np.array([index.get(s.article_id, -1) for s in sentences])
+
+        to_documents = (rows @ documents.T).toarray()
+        other = owner[:, None] != np.arange(len(article_ids))[None, :]
+        if len(article_ids) > 1:
+            centrality = np.where(other, to_documents, 0.0).sum(axis=1) / np.maximum(other.sum(axis=1), 1)
+        else:
+            centrality = to_documents[:, 0] if len(article_ids) else np.zeros(len(sentences))
+
+        pairwise = (rows @ rows.T).toarray()
+        foreign = owner[:, None] != owner[None, :]
+        support = np.where(foreign, pairwise, 0.0).max(axis=1) if len(sentences) > 1 else np.zeros(1)
+
+        title_texts = [t for a in article_ids if (t := (titles or {}).get(a) or "").strip()]
+        if title_texts:
+            title = (rows @ self.transform(title_texts).T).toarray().mean(axis=1)
+        else:
+            title = np.zeros(len(sentences))
+
+        position = 1.0 / (1.0 + np.array([s.position for s in sentences], dtype=float))
+        question = np.array([s.text.rstrip("\"'”’) ").endswith("?") for s in sentences], dtype=float)
+        return (
+            self.centrality_weight * centrality
+            + self.support_weight * support
+            + self.title_weight * title
+            + self.position_weight * position
+            - self.question_penalty * question
+        )

@@ -1,0 +1,141 @@
+"""Sentence splitting and filtering: the candidate statements of an article.
+
+Splitting is offline (pysbd rules). Lines that are not prose are dropped before
+splitting: advertisements, comment prompts, cookie notices, bylines, photo captions,
+headline-like lines without a full stop. A dateline opening a sentence ("WASHINGTON
+(Reuters) -") is stripped. Sentences outside the word range, fragments without a verb
+ending (no terminal punctuation) and sentences that are mostly link text are dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from cluster.text import normalize
+
+from .settings import SentenceSettings
+
+__all__ = ["Sentence", "split_sentences", "strip_dateline"]
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """One sentence of one article; ``position`` counts kept sentences from 0.
+
+    Example:
+        >>> Sentence("Rain fell.", "a1", 0).position
+        0
+    """
+
+    text: str
+    article_id: str
+    position: int
+
+
+# Whole lines that are page furniture, not reporting.
+_BOILERPLATE = re.compile(
+    r"""^\s*(?:
+        -?\s*advertisement\s*-?
+      | (?:sponsored(?:\s+content)?|story\s+continues\s+below.*|continue\s+reading.*)
+      | (?:leave\s+a\s+(?:reply|comment)|post\s+a\s+comment|comments?|reply)\s*:?
+      | (?:share|share\s+this(?:\s+article)?|tweet|email|print|follow\s+us|subscribe|sign\s+up)\b.{0,80}
+      | (?:click|tap)\s+here\b.*
+      | (?:related|read\s+more|also\s+read|recommended|more\s+from|watch|listen)\s*:.*
+      | (?:your\s+email\s+address\s+will\s+not\s+be\s+published|required\s+fields\s+are\s+marked).*
+      | (?:all\s+rights\s+reserved|copyright\b|©).*
+      | .*\bcookies?\b.*\b(?:consent|accept|policy|settings|browsing|experience)\b.*
+      | (?:photo|image|file\s+photo|picture|video)\s*(?::|credit|by).*
+    )\s*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# Short lines naming the writer or the time of posting.
+_BYLINE = re.compile(
+    r"^\s*(?:(?:by|written\s+by|reporting\s+by|editing\s+by)\s+[A-Z]|(?:updated|published|posted)\b\s*:?\s*\w+\s+\d)",
+    re.IGNORECASE,
+)
+_BYLINE_MAX_WORDS = 12
+# Photo captions and credits in brackets: "[File: Andrew Harnik/pool via Reuters]".
+_CREDIT = re.compile(r"[\[(]\s*(?:file\s+)?(?:photo|image|picture|file|credit|getty|ap\s+photo|reuters)\b[^\])]{0,200}[\])]", re.IGNORECASE)
+# "WASHINGTON (Reuters) - ", "LONDON, March 2 (AP) — ", "NEW DELHI — ".
+_DATELINE = re.compile(
+    r"^(?:[A-Z][A-Z.'’-]+(?:[ ,]+[A-Z][A-Za-z.'’-]+){0,4}"  # place, in capitals (a following region may be title case)
+    r"(?:,?\s+(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}))?"  # optional date
+    r"\s*(?:\((?:AP|Reuters|AFP|CNN|UPI|dpa|Xinhua|[A-Z][A-Za-z ]{1,30})\))?"  # optional agency
+    r"\s*[-—–]+\s+)"
+)
+_LEADING_LABEL = re.compile(r"^(?:VIDEO|WATCH|PHOTOS?|LISTEN|BREAKING|EXCLUSIVE|UPDATE|OPINION|ANALYSIS)\s*[:|-]\s*", re.IGNORECASE)
+_TERMINAL = re.compile(r"[.!?][\"'”’)\]]*$")
+_URL = re.compile(r"https?://\S+|www\.\S+")
+
+
+def strip_dateline(sentence: str) -> str:
+    """Remove a wire dateline or a section label that opens a sentence.
+
+    Example:
+        >>> strip_dateline("WASHINGTON (Reuters) - The Senate passed the bill.")
+        'The Senate passed the bill.'
+    """
+    stripped = _LEADING_LABEL.sub("", sentence)
+    match = _DATELINE.match(stripped)
+    if match and len(stripped) - match.end() > 20:
+        stripped = stripped[match.end() :]
+    return stripped
+
+
+@lru_cache(maxsize=1)
+def _segmenter() -> Any:
+    import pysbd
+
+    return pysbd.Segmenter(language="en", clean=False)
+
+
+def _prose_lines(text: str, settings: SentenceSettings) -> list[str]:
+    lines = []
+    for line in normalize(text).split("\n"):
+        line = _CREDIT.sub(" ", line).strip()
+        if not line or len(line) > settings.max_chars or _BOILERPLATE.match(line):
+            continue
+        if _BYLINE.match(line) and len(line.split()) <= _BYLINE_MAX_WORDS:
+            continue
+        if not _TERMINAL.search(line) and len(line.split()) < 25:
+            continue  # a headline, caption or menu entry: no full stop
+        lines.append(re.sub(r"\s+", " ", line))
+    return lines
+
+
+def _keep(sentence: str, settings: SentenceSettings) -> bool:
+    words = sentence.split()
+    if not settings.min_words <= len(words) <= settings.max_words:
+        return False
+    if not _TERMINAL.search(sentence):
+        return False
+    if _URL.search(sentence) and len(_URL.sub("", sentence).split()) < settings.min_words:
+        return False
+    letters = sum(ch.isalpha() for ch in sentence)
+    if letters < 0.6 * len(sentence.replace(" ", "")):
+        return False
+    if not sentence[0].isupper() and sentence[0] not in "\"'“‘(0123456789":
+        return False  # a fragment left over from a broken line
+    return True
+
+
+def split_sentences(text: str, settings: SentenceSettings) -> list[str]:
+    """Split article text into clean, complete sentences.
+
+    Example:
+        >>> from summarize.settings import SentenceSettings
+        >>> split_sentences("- Advertisement -\\nWASHINGTON (Reuters) - The Senate passed the bill on Friday. "
+        ...                 "It now goes to the House for a vote.", SentenceSettings())
+        ['The Senate passed the bill on Friday.', 'It now goes to the House for a vote.']
+    """
+    segmenter = _segmenter()
+    sentences: list[str] = []
+    for line in _prose_lines(text, settings):
+        for raw in segmenter.segment(line):
+            sentence = strip_dateline(raw.strip())
+            if sentence and _keep(sentence, settings):
+                sentences.append(sentence)
+    return sentences
