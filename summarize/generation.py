@@ -7,7 +7,8 @@ insists on BART, ``"extractive"`` never loads a model.
 :class:`BartSummarizer` turns each story's facts (already ordered by consensus) into
 one summary:
 
-1. the facts are encoded once and packed, whole, into chunks that fit the model's input
+1. the facts (all of them, or with ``fact_tokens`` set the leading, best-supported
+   ones that fit that many tokens) are encoded once and packed, whole, into chunks that fit the model's input
    (a fact longer than the limit is cut on token windows; nothing is truncated);
 2. every chunk of every story is summarized, longest inputs first, ``batch_size`` at a
    time; a story with several chunks has its partial summaries summarized again until
@@ -341,7 +342,7 @@ class BartSummarizer:
         failures: dict[int, str] = {}
         texts: dict[int, list[str]] = {}
         for i, story in enumerate(stories):
-            facts = [f.text for f in story.facts if f.text.strip()]
+            facts = self._leading_facts([f.text for f in story.facts if f.text.strip()])
             if facts:
                 texts[i] = facts
             else:
@@ -396,6 +397,20 @@ class BartSummarizer:
         return [results[i] for i in range(len(stories))]
 
     # ----------------------------------------------------------------- internals
+
+    def _leading_facts(self, facts: list[str]) -> list[str]:
+        """All facts, or with ``fact_tokens`` set, the leading ones that fit that many tokens."""
+        budget = self.settings.fact_tokens
+        if budget <= 0 or not facts:
+            return facts
+        kept: list[str] = []
+        used = 0
+        for text, ids, _ in _encode(facts, self.tokenizer):
+            if kept and used + len(ids) > budget:
+                break
+            kept.append(facts[len(kept)])
+            used += len(ids)
+        return kept
 
     def _fallback(self) -> Summarizer:
         if self._extractive is None:

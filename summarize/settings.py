@@ -67,15 +67,19 @@ class FactSettings:
 
     min_similarity: float = 0.35
     name_weight: float = 0.2
-    number_weight: float = 0.1
+    number_weight: float = 0.15
     numbers_must_agree: bool = True
+    max_per_article: int = 2
+    neutrality_weight: float = 2.0
     dangling_penalty: float = 0.2
     support_bonus: float = 0.0
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.min_similarity <= 2.0:
             raise ConfigError(f"facts.min_similarity: {self.min_similarity} must be between 0 and 2")
-        for name in ("name_weight", "number_weight", "dangling_penalty", "support_bonus"):
+        if self.max_per_article < 1:
+            raise ConfigError(f"facts.max_per_article: {self.max_per_article} must be >= 1")
+        for name in ("name_weight", "number_weight", "neutrality_weight", "dangling_penalty", "support_bonus"):
             if getattr(self, name) < 0:
                 raise ConfigError(f"facts.{name}: {getattr(self, name)} must be >= 0")
 
@@ -123,8 +127,11 @@ class BartSettings:
     quantize: bool = False
     fp16: bool = False
     guard: bool = True
+    fact_tokens: int = 0
 
     def __post_init__(self) -> None:
+        if self.fact_tokens < 0:
+            raise ConfigError(f"bart.fact_tokens: {self.fact_tokens} must be >= 0 (0 summarizes every fact)")
         if self.device not in ("auto", "cpu", "cuda"):
             raise ConfigError(f"bart.device: {self.device!r} is not one of 'auto', 'cpu', 'cuda'")
         if not self.model.strip():
