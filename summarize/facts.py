@@ -8,6 +8,7 @@ phrased by its most neutral complete sentence and counted by independent sources
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import TYPE_CHECKING, Mapping, Sequence
 
 import numpy as np
@@ -44,12 +45,14 @@ def names(text: str) -> frozenset[str]:
         >>> sorted(names("On Monday Blinken met Lavrov in New Delhi."))
         ['blinken', 'delhi', 'lavrov', 'monday', 'new']
     """
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
     words = _NAME.findall(text)
     first = text.split(maxsplit=1)[0] if text.split() else ""
-    found = {w.strip(".").replace("’", "'").lower() for w in words}
+    found = {re.sub(r"['’]s$", "", w.strip(".")).lower() for w in words}
     if first and _NAME.fullmatch(first.strip("\"'“‘(")) and text.count(first) == 1:
         found.discard(first.strip("\"'“‘(.").lower())
-    return frozenset(found)
+    return frozenset(w for w in found if w not in ENGLISH_STOP_WORDS)
 
 
 def numbers(text: str) -> frozenset[str]:
@@ -79,17 +82,19 @@ def _pair_similarity(cosine: float, a: Sentence, b: Sentence, settings: "FactSet
     if settings.numbers_must_agree and numbers_a and numbers_b and not numbers_a & numbers_b:
         return 0.0  # "12 dead" and "30 dead" are different claims, however alike the words
     names_a, names_b = names(a.text), names(b.text)
-    name_overlap = len(names_a & names_b) / len(names_a | names_b) if names_a and names_b else 0.0
+    name_overlap = len(names_a & names_b) / min(len(names_a), len(names_b)) if names_a and names_b else 0.0
     number_match = 1.0 if numbers_a & numbers_b else 0.0
     return cosine + settings.name_weight * name_overlap + settings.number_weight * number_match
 
 
 def align_sentences(sentences: Sequence[Sentence], vectors: object, settings: "FactSettings") -> list[list[int]]:
-    """Group sentence indices that state the same thing; at most one sentence per article.
+    """Group sentence indices that state the same thing.
 
     Pairs from different articles are merged strongest first while their adjusted
-    similarity reaches ``settings.min_similarity``, and only while the two groups hold
-    no sentence of the same article. Groups come back sorted by their first index.
+    similarity reaches ``settings.min_similarity``, and only while the merged group holds
+    at most ``settings.max_per_article`` sentences of any one article (a sentence can
+    carry two claims that another writer splits in two). Groups come back sorted by
+    their first index.
     """
     n = len(sentences)
     if n == 0:
@@ -110,7 +115,8 @@ def align_sentences(sentences: Sequence[Sentence], vectors: object, settings: "F
         gi, gj = group_of[i], group_of[j]
         if gi == gj:
             continue
-        if {sentences[k].article_id for k in members[gi]} & {sentences[k].article_id for k in members[gj]}:
+        per_article = Counter(sentences[k].article_id for k in members[gi] + members[gj])
+        if max(per_article.values()) > settings.max_per_article:
             continue
         keep, drop = min(gi, gj), max(gi, gj)
         members[keep].extend(members.pop(drop))
@@ -119,9 +125,9 @@ def align_sentences(sentences: Sequence[Sentence], vectors: object, settings: "F
     return sorted(sorted(group) for group in members.values())
 
 
-def _phrasing_cost(sentence: Sentence, settings: "FactSettings") -> float:
-    """Lower is better: loaded wording, plus a penalty for leaning on earlier sentences."""
-    cost = subjectivity(sentence.text)
+def _phrasing_cost(sentence: Sentence, salience: float, settings: "FactSettings") -> float:
+    """Lower is better: loaded wording, a penalty for leaning on earlier sentences, less salience."""
+    cost = settings.neutrality_weight * subjectivity(sentence.text) - salience
     if _DANGLING.match(sentence.text):
         cost += settings.dangling_penalty
     return cost
@@ -133,8 +139,9 @@ def build_facts(articles: Sequence[Article], copies: Mapping[str, str], settings
     A fact is a representative sentence plus the articles that state it. Its
     ``independent_ids`` count copies of one story once and a publisher once; its
     ``sources`` are the reporting articles' source names (the article id where there is
-    none). The representative is the group's most neutral complete phrasing (VADER
-    lexicon), ties going to the more salient sentence. Facts are sorted by source count
+    none). The representative is the group's most neutral complete phrasing: the lowest
+    ``neutrality_weight`` x subjectivity (VADER lexicon) minus salience, with a penalty
+    for openings that lean on an earlier sentence. Facts are sorted by source count
     (descending), then salience (descending), then text.
 
     Example:
@@ -159,7 +166,7 @@ def build_facts(articles: Sequence[Article], copies: Mapping[str, str], settings
     keys = independent_source_keys(list(by_id.values()), copies)
     facts = []
     for group in groups:
-        best = min(group, key=lambda k: (_phrasing_cost(sentences[k], settings.facts), -salience[k], k))
+        best = min(group, key=lambda k: (_phrasing_cost(sentences[k], float(salience[k]), settings.facts), k))
         article_ids = tuple(sorted({sentences[k].article_id for k in group}))
         support = settings.facts.support_bonus * (len({keys[a] for a in article_ids}) - 1)
         facts.append(

@@ -80,7 +80,8 @@ def strip_dateline(sentence: str) -> str:
     """
     stripped = _LEADING_LABEL.sub("", sentence)
     match = _DATELINE.match(stripped)
-    if match and len(stripped) - match.end() > 20:
+    rest = stripped[match.end() :] if match else ""
+    if match and len(rest) > 20 and (rest[0].isupper() or rest[0] in "\"“‘'"):
         stripped = stripped[match.end() :]
     return stripped
 

@@ -1,0 +1,93 @@
+"""The extractive summarizer: budget, redundancy, consensus order, attribution."""
+
+from __future__ import annotations
+
+import time
+
+from summarize.extractive import ExtractiveSummarizer, word_budget
+from summarize.facts import build_facts
+from summarize.settings import Settings, SummarySettings
+from summarize.types import Fact, StoryInput, Summarizer
+from tests.conftest import make_article
+
+
+def fact(text: str, sources: int, salience: float, position: int = 0) -> Fact:
+    ids = tuple(f"a{k}" for k in range(sources))
+    return Fact(text=text, article_ids=ids, sources=ids, independent_ids=ids, salience=salience, position=position)
+
+
+def summarize(facts: tuple[Fact, ...], settings: SummarySettings, source_words: int = 400) -> str:
+    story = StoryInput("s", facts, ("word " * source_words,))
+    return ExtractiveSummarizer(settings=settings).summarize([story])[0].text
+
+
+def test_it_implements_the_summarizer_protocol() -> None:
+    summarizer = ExtractiveSummarizer(settings=SummarySettings())
+    assert isinstance(summarizer, Summarizer)
+    assert summarizer.method == "extractive" and summarizer.model is None
+
+
+def test_budget_is_a_share_of_source_words_within_bounds() -> None:
+    settings = SummarySettings(max_words=75, min_words=25, source_ratio=0.4)
+    assert word_budget(["one two three " * 50], settings) == 60
+    assert word_budget(["word " * 1000], settings) == 75
+    assert word_budget(["word " * 10], settings) == 25
+    assert word_budget(["same text here"] * 50, settings) == 25  # identical copies count once
+
+
+def test_summary_stays_near_the_budget_in_whole_sentences() -> None:
+    facts = tuple(fact(f"Statement number {k} says that the river rose by {k} metres overnight in town.", 1, 1.0 - k / 20) for k in range(12))
+    text = summarize(facts, SummarySettings(max_words=40, min_words=10))
+    sentences = [s + "." for s in text.split(". ") if s]
+    assert 30 <= len(text.split()) <= 50
+    assert all(s.strip().rstrip(".") + "." in {f.text for f in facts} for s in sentences)
+
+
+def test_near_duplicate_facts_are_not_both_chosen() -> None:
+    facts = (
+        fact("The mayor of Lyon resigned on Friday after a fraud inquiry.", 2, 0.9),
+        fact("The mayor of Lyon resigned on Friday after the fraud inquiry began.", 1, 0.85),
+        fact("City hall will hold a special election in the spring.", 1, 0.5),
+    )
+    text = summarize(facts, SummarySettings(max_words=25, min_words=5, redundancy=1.0))
+    assert "special election" in text
+    assert text.count("resigned") == 1
+
+
+def test_consensus_facts_come_first() -> None:
+    facts = (
+        fact("Three outlets say the bridge reopened on Monday morning.", 3, 0.2, position=3),
+        fact("One outlet says the bridge cost 40 million euros to repair.", 1, 0.9, position=0),
+    )
+    text = summarize(facts, SummarySettings(max_words=30, min_words=20))
+    assert text.index("bridge reopened") < text.index("40 million")
+
+
+def test_an_unattributed_single_source_quote_is_left_out() -> None:
+    facts = (
+        fact("“This is a disaster for every family in the city,” one resident wrote.", 1, 0.5),
+        fact("“This bridge will never be safe again, believe me.”", 1, 0.95),
+        fact("The bridge reopened on Monday after two years of repairs.", 2, 0.6),
+    )
+    text = summarize(facts, SummarySettings(max_words=30, min_words=25))
+    assert "never be safe" not in text
+    assert "one resident wrote" in text
+
+
+def test_story_with_no_facts_gets_an_empty_summary() -> None:
+    assert summarize((), SummarySettings()) == ""
+
+
+def test_a_three_article_story_is_summarized_in_under_half_a_second() -> None:
+    body = ("The central bank raised its main interest rate by half a point to 4.5 percent on Thursday, its {k} rise this year. "
+            "Officials said inflation remained far above the target of 2 percent and that more increases could follow. "
+            "Markets had expected the move, and the currency rose slightly against the dollar after the announcement. ")
+    articles = [make_article(f"a{k}", body.format(k=k) * 6, source=f"S{k}", title="Central bank raises rates") for k in range(3)]
+    settings = Settings()
+    summarizer = ExtractiveSummarizer(settings=settings.summary)
+    summarizer.summarize([StoryInput("warm", build_facts(articles, {}, settings), tuple(a.text for a in articles))])
+    start = time.perf_counter()
+    facts = build_facts(articles, {}, settings)
+    (summary,) = summarizer.summarize([StoryInput("s", facts, tuple(a.text for a in articles))])
+    assert time.perf_counter() - start < 0.5
+    assert summary.text and summary.method == "extractive"

@@ -1,0 +1,65 @@
+"""Sentence splitting: prose kept whole, page furniture and fragments dropped."""
+
+from __future__ import annotations
+
+from summarize.neutrality import subjectivity
+from summarize.sentences import split_sentences, strip_dateline
+from summarize.settings import SentenceSettings
+
+SETTINGS = SentenceSettings()
+
+
+def test_sentences_are_split_at_full_stops_but_not_at_abbreviations() -> None:
+    text = "Mr. Smith met U.S. officials on Monday in Paris. They agreed on a new trade plan for the region."
+    assert split_sentences(text, SETTINGS) == [
+        "Mr. Smith met U.S. officials on Monday in Paris.",
+        "They agreed on a new trade plan for the region.",
+    ]
+
+
+def test_boilerplate_bylines_and_captions_are_dropped() -> None:
+    text = "\n".join([
+        "- Advertisement -",
+        "By Jane Doe and John Roe",
+        "Photo: Andrew Harnik/pool via Reuters",
+        "The council approved the new budget on Tuesday after a long debate.",
+        "Leave a Reply",
+        "We use cookies to improve your experience. By continuing you accept our cookie policy.",
+        "Share this article on Facebook",
+    ])
+    assert split_sentences(text, SETTINGS) == ["The council approved the new budget on Tuesday after a long debate."]
+
+
+def test_a_sentence_opening_with_by_is_not_mistaken_for_a_byline() -> None:
+    text = "By Tuesday, rescuers had pulled twelve people alive from the rubble of the hotel."
+    assert split_sentences(text, SETTINGS) == [text]
+
+
+def test_wire_datelines_and_section_labels_are_stripped() -> None:
+    assert strip_dateline("WASHINGTON (Reuters) - The Senate passed the bill on Friday.") == "The Senate passed the bill on Friday."
+    assert strip_dateline("NEW DELHI — Top diplomats met briefly on Thursday at the summit.") == "Top diplomats met briefly on Thursday at the summit."
+    assert strip_dateline("VIDEO: Ballot harvesting helped deliver several districts.") == "Ballot harvesting helped deliver several districts."
+
+
+def test_a_capitalised_opening_word_is_not_taken_for_a_dateline() -> None:
+    sentence = "NASA - the space agency - launched a probe toward Jupiter on Monday."
+    assert strip_dateline("US officials said the talks lasted ten minutes.") == "US officials said the talks lasted ten minutes."
+    assert strip_dateline(sentence) == sentence
+
+
+def test_headlines_fragments_and_short_sentences_are_not_candidates() -> None:
+    text = "Blinken and Lavrov meet at G20\n\nThey met.\nand then the ministers left the room without a statement."
+    assert split_sentences(text, SETTINGS) == []
+
+
+def test_word_limits_come_from_settings() -> None:
+    text = "Rain fell in Paris today. The storm that hit the north of France overnight flooded many roads."
+    assert split_sentences(text, SentenceSettings(min_words=6)) == ["The storm that hit the north of France overnight flooded many roads."]
+    assert split_sentences(text, SentenceSettings(min_words=1, max_words=5)) == ["Rain fell in Paris today."]
+
+
+def test_loaded_wording_scores_higher_than_neutral_wording() -> None:
+    neutral = subjectivity("The council met on Tuesday to discuss the budget.")
+    loaded = subjectivity("The council's disgraceful, corrupt budget is a shameful disaster!")
+    assert neutral == 0.0
+    assert 0.0 < loaded <= 1.0
