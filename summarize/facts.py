@@ -68,11 +68,18 @@ def numbers(text: str) -> frozenset[str]:
 
 
 def story_sentences(articles: Sequence[Article], settings: "Settings") -> list[Sentence]:
-    """Every kept sentence of every article, in article-id then position order."""
-    out: list[Sentence] = []
-    for article in sorted(articles, key=lambda a: a.id):
-        for position, text in enumerate(split_sentences(article.text, settings.sentences)):
-            out.append(Sentence(text=text, article_id=article.id, position=position))
+    """Every kept sentence of every article, in article-id then position order.
+
+    When no article has a complete sentence, fragments within the word limits are kept
+    instead, so a story of headline-like snippets still has facts.
+    """
+    for strict in (True, False):
+        out: list[Sentence] = []
+        for article in sorted(articles, key=lambda a: a.id):
+            for position, text in enumerate(split_sentences(article.text, settings.sentences, strict=strict)):
+                out.append(Sentence(text=text, article_id=article.id, position=position))
+        if out:
+            break
     return out
 
 

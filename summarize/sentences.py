@@ -93,7 +93,7 @@ def _segmenter() -> Any:
     return pysbd.Segmenter(language="en", clean=False)
 
 
-def _prose_lines(text: str, settings: SentenceSettings) -> list[str]:
+def _prose_lines(text: str, settings: SentenceSettings, strict: bool = True) -> list[str]:
     lines = []
     for line in normalize(text).split("\n"):
         line = _CREDIT.sub(" ", line).strip()
@@ -101,16 +101,18 @@ def _prose_lines(text: str, settings: SentenceSettings) -> list[str]:
             continue
         if _BYLINE.match(line) and len(line.split()) <= _BYLINE_MAX_WORDS:
             continue
-        if not _TERMINAL.search(line) and len(line.split()) < 25:
+        if strict and not _TERMINAL.search(line) and len(line.split()) < 25:
             continue  # a headline, caption or menu entry: no full stop
         lines.append(re.sub(r"\s+", " ", line))
     return lines
 
 
-def _keep(sentence: str, settings: SentenceSettings) -> bool:
+def _keep(sentence: str, settings: SentenceSettings, strict: bool = True) -> bool:
     words = sentence.split()
     if not settings.min_words <= len(words) <= settings.max_words:
         return False
+    if not strict:
+        return True
     if not _TERMINAL.search(sentence):
         return False
     if _URL.search(sentence) and len(_URL.sub("", sentence).split()) < settings.min_words:
@@ -123,8 +125,11 @@ def _keep(sentence: str, settings: SentenceSettings) -> bool:
     return True
 
 
-def split_sentences(text: str, settings: SentenceSettings) -> list[str]:
+def split_sentences(text: str, settings: SentenceSettings, *, strict: bool = True) -> list[str]:
     """Split article text into clean, complete sentences.
+
+    ``strict=False`` keeps lines without a full stop and fragments (still within the
+    word limits): the fallback for a text with no complete sentence at all.
 
     Example:
         >>> from summarize.settings import SentenceSettings
@@ -134,9 +139,9 @@ def split_sentences(text: str, settings: SentenceSettings) -> list[str]:
     """
     segmenter = _segmenter()
     sentences: list[str] = []
-    for line in _prose_lines(text, settings):
+    for line in _prose_lines(text, settings, strict):
         for raw in segmenter.segment(line):
             sentence = strip_dateline(raw.strip())
-            if sentence and _keep(sentence, settings):
+            if sentence and _keep(sentence, settings, strict):
                 sentences.append(sentence)
     return sentences

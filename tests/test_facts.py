@@ -106,4 +106,9 @@ def test_the_representative_is_the_more_neutral_phrasing() -> None:
 
 
 def test_a_story_without_sentences_has_no_facts() -> None:
-    assert build_facts([make_article("a", "Breaking news")], {}, Settings()) == ()
+    assert build_facts([make_article("a", "Breaking news")], {}, Settings()) == ()  # under min_words
+
+
+def test_a_story_of_fragments_falls_back_to_them() -> None:
+    facts = build_facts([make_article("a", "Senate passes the budget bill after a long night of votes")], {}, Settings())
+    assert [f.text for f in facts] == ["Senate passes the budget bill after a long night of votes"]
