@@ -48,7 +48,7 @@ def test_run_on_seeds_gives_one_story_of_three_articles_with_counted_facts(tmp_p
     assert story["independent_sources"] == 3
     assert story["summary"] and story["summary_method"] == "extractive" and story["model"] is None
     assert max(f["source_count"] for f in story["facts"]) == 3
-    text = json.dumps(data).lower()
+    text = json.dumps(data["stories"]).lower()
     for junk in ("advertisement", "cookies", "leave a reply", "opt-out"):
         assert junk not in text
     assert data["stats"] == {"inputs": 3, "articles": 3, "in_stories": 3, "skipped": 0, "stories": 1}
