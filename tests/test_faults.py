@@ -107,6 +107,7 @@ WRITER = textwrap.dedent(
         generation += 1
         payload = {"schema": "test", "generation": generation, "rows": ["x" * 1000] * size, "end": True}
         write_json(payload, target)
+        print(generation, flush=True)
     """
 )
 
@@ -128,8 +129,10 @@ def test_killing_a_writer_at_random_moments_leaves_the_old_file_or_the_new_one(t
     seen = []
     for _ in range(8):
         before = assert_old_or_complete(target, rows)
-        proc = subprocess.Popen([sys.executable, "-c", WRITER, str(target), str(rows)], env=env, cwd=tmp_path)
-        time.sleep(rng.uniform(0.2, 1.2))
+        proc = subprocess.Popen([sys.executable, "-c", WRITER, str(target), str(rows)], env=env, cwd=tmp_path, stdout=subprocess.PIPE)
+        assert proc.stdout is not None
+        proc.stdout.readline()  # one whole write has landed; the kill comes during a later one
+        time.sleep(rng.uniform(0.0, 0.5))
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         seen.append((before, assert_old_or_complete(target, rows)))
