@@ -93,11 +93,30 @@ def _segmenter() -> Any:
     return pysbd.Segmenter(language="en", clean=False)
 
 
+_ROUGH_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def _bounded_lines(text: str, max_chars: int) -> list[str]:
+    """Text lines, with a line over ``max_chars`` cut at sentence ends and runaway pieces dropped.
+
+    Keeps the sentence splitter away from megabyte-long lines without losing the
+    ordinary sentences of a long paragraph.
+    """
+    lines = []
+    for line in text.split("\n"):
+        if len(line) <= max_chars:
+            lines.append(line)
+            continue
+        pieces = [p for p in _ROUGH_SENTENCE_END.split(line) if len(p) <= max_chars]
+        lines.append(" ".join(pieces))
+    return lines
+
+
 def _prose_lines(text: str, settings: SentenceSettings, strict: bool = True) -> list[str]:
     lines = []
-    for line in normalize(text).split("\n"):
+    for line in _bounded_lines(normalize(text), settings.max_chars):
         line = _CREDIT.sub(" ", line).strip()
-        if not line or len(line) > settings.max_chars or _BOILERPLATE.match(line):
+        if not line or _BOILERPLATE.match(line):
             continue
         if _BYLINE.match(line) and len(line.split()) <= _BYLINE_MAX_WORDS:
             continue
