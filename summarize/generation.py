@@ -60,10 +60,11 @@ MAX_LEVELS = 12
 def make_summarizer(choice: str, settings: "Settings", *, stderr: TextIO | None = None) -> Summarizer:
     """Return the summarizer for ``choice``: ``"auto"``, ``"bart"`` or ``"extractive"``.
 
-    ``"auto"`` loads BART when it can (a local folder, the Hugging Face cache, or the hub
-    when ``HF_HUB_OFFLINE`` is unset) and otherwise returns the extractive summarizer
-    after one line on ``stderr``. ``"bart"`` raises :class:`ModelUnavailableError`
-    (exit code 2) when the model cannot be loaded.
+    ``"auto"`` loads BART when the weights are already here (a local folder or the
+    Hugging Face cache; it never opens a network connection) and otherwise returns the
+    extractive summarizer after one line on ``stderr``. ``"bart"`` is an explicit request:
+    it also downloads from the hub when ``HF_HUB_OFFLINE`` is unset and the hub answers,
+    and raises :class:`ModelUnavailableError` (exit code 2) when the model cannot be loaded.
 
     Example:
         >>> from summarize.settings import Settings
@@ -77,7 +78,7 @@ def make_summarizer(choice: str, settings: "Settings", *, stderr: TextIO | None 
     if choice == "bart":
         return BartSummarizer(settings=settings.bart, summary=settings.summary)
     try:
-        return BartSummarizer(settings=settings.bart, summary=settings.summary)
+        return BartSummarizer(settings=settings.bart, summary=settings.summary, allow_download=False)
     except ModelUnavailableError as exc:
         if stderr is not None:
             reason = " ".join(str(exc).split())
@@ -238,8 +239,8 @@ def _from_pretrained(transformers: Any, name: str, *, local_only: bool) -> tuple
     return tokenizer, model
 
 
-def _load(name: str) -> tuple[Any, Any]:
-    """Load tokenizer and model: local folder, then the HF cache, then (online only) the hub."""
+def _load(name: str, *, allow_download: bool = True) -> tuple[Any, Any]:
+    """Load tokenizer and model: local folder, then the HF cache, then (online, when allowed) the hub."""
     _, transformers = _import_backend()
     transformers.utils.logging.disable_progress_bar()
     path = Path(name).expanduser()
@@ -257,6 +258,8 @@ def _load(name: str) -> tuple[Any, Any]:
         return _from_pretrained(transformers, name, local_only=True)
     except Exception as exc:
         cache_error = f"{type(exc).__name__}: {exc}"
+    if not allow_download:
+        raise ModelUnavailableError(f"{name} is not in the Hugging Face cache ({cache_error}); {WEIGHTS_HINT}")
     if _offline():
         raise ModelUnavailableError(
             f"{name} is not in the Hugging Face cache and HF_HUB_OFFLINE is set ({cache_error}); {WEIGHTS_HINT}"
@@ -293,7 +296,7 @@ class BartSummarizer:
 
     method = "bart"
 
-    def __init__(self, *, settings: BartSettings, summary: SummarySettings | None = None) -> None:
+    def __init__(self, *, settings: BartSettings, summary: SummarySettings | None = None, allow_download: bool = True) -> None:
         self.settings = settings
         self.summary_settings = summary or SummarySettings()
         self.model = settings.model
@@ -301,7 +304,7 @@ class BartSummarizer:
         torch, _ = _import_backend()
         self._torch = torch
         self.device = self._pick_device(torch)
-        self.tokenizer, model = _load(settings.model)
+        self.tokenizer, model = _load(settings.model, allow_download=allow_download)
         if not getattr(model.config, "is_encoder_decoder", False):
             raise ModelUnavailableError(f"model {settings.model} is not an encoder-decoder (seq2seq) model; use a BART checkpoint")
         model.eval()
