@@ -110,7 +110,7 @@ def _cluster(inputs: list[Path], settings, console: _Console):  # type: ignore[n
     ingested = load_articles(inputs, settings.ingest, warn=console.warn)
     console.info(f"read {len(ingested.articles)} articles ({len(ingested.skipped)} inputs skipped)")
     result = cluster_articles(ingested.articles, settings.cluster, skipped=ingested.skipped, progress=console.info)
-    console.info(f"{len(result.clusters)} stories")
+    console.info(f"{len(result.clusters)} {'story' if len(result.clusters) == 1 else 'stories'}")
     return result
 
 
@@ -122,7 +122,7 @@ def _summarize(clustering, settings, console: _Console, timestamp: bool):  # typ
     with console.progress(len(clustering.clusters), "facts") as update:
         digest = summarize_clustering(clustering, settings, summarizer, progress=update)  # type: ignore[arg-type]
     generated_at = datetime.now(timezone.utc).isoformat(timespec="seconds") if timestamp else None
-    console.info(f"{len(digest.stories)} stories summarized ({summarizer.method})")
+    console.info(f"{len(digest.stories)} {'story' if len(digest.stories) == 1 else 'stories'} summarized ({summarizer.method})")
     return digest_to_dict(digest, generated_at=generated_at)
 
 
