@@ -102,6 +102,8 @@ class StorySettings:
         blocks of the story vector, relative to the body-word block (weight 1).
     max_words: body words read per article (the lead carries the story).
     lead_words: body words that form the lead block.
+    vector_terms: heaviest entries kept in each article's story vector (bounds memory and
+        the work per candidate pair on large corpora).
     index_terms: heaviest terms per article put into the candidate index.
     max_posting: terms held by more articles than this are left out of the index.
     neighbors: candidates kept per article for verification.
@@ -109,20 +111,21 @@ class StorySettings:
         story (0 turns the check off; articles without a date are never kept apart).
     """
 
-    min_similarity: float = 0.24
+    min_similarity: float = 0.235
     title_weight: float = 0.5
     names_weight: float = 0.5
     lead_weight: float = 0.3
     max_words: int = 300
     lead_words: int = 60
+    vector_terms: int = 1000
     index_terms: int = 30
-    max_posting: int = 2000
+    max_posting: int = 300
     neighbors: int = 20
     max_days_apart: int = 14
 
     def __post_init__(self) -> None:
         _fraction(self, "min_similarity")
-        _positive(self, "max_words", "lead_words", "index_terms", "max_posting", "neighbors")
+        _positive(self, "max_words", "lead_words", "vector_terms", "index_terms", "max_posting", "neighbors")
         for name in ("title_weight", "names_weight", "lead_weight"):
             if getattr(self, name) < 0:
                 raise ConfigError(f"StorySettings.{name}: {getattr(self, name)!r} must be >= 0 (0 turns the block off)")

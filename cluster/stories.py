@@ -6,7 +6,8 @@ grouping reads like a table of contents:
 
 1. represent: one sparse TF-IDF vector per original article, made of weighted blocks
    (body words, title words, capitalised names, lead words), each block L2-normalised,
-   so a dot product is a weighted mean of per-block cosines;
+   so a dot product is a weighted mean of per-block cosines. Words are read in one regex
+   pass and hashed into fixed columns (no vocabulary), in worker processes on large inputs;
 2. candidates: an inverted index over each article's top TF-IDF terms, with posting
    lists of overly common terms dropped; each article keeps its ``neighbors`` best
    candidates by the pruned score (no all-pairs comparison anywhere);
@@ -21,14 +22,18 @@ grouping reads like a table of contents:
 from __future__ import annotations
 
 import heapq
+import os
 import re
+import unicodedata
+import zlib
 from datetime import date
-from typing import TYPE_CHECKING, Mapping, Sequence
+from typing import TYPE_CHECKING, Iterator, Mapping, Sequence
 
 from .settings import StorySettings
-from .text import normalize
 
 if TYPE_CHECKING:  # pragma: no cover
+    from array import array
+
     import numpy as np
     import scipy.sparse as sp
 
@@ -36,9 +41,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["group_stories", "story_vectors", "candidate_pairs", "verified_edges", "average_link"]
 
-_WORD = re.compile(r"\w+(?:['’]\w+)*", re.UNICODE)
-_NAME = re.compile(r"(?<![\w'’])[A-Z][\w'’-]*\w")
-_SENTENCE_END = re.compile(r"[.!?]['\"’”)]*\s+|\n+")
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
 # Function words that carry no story identity (a short, fixed list keeps this dependency-free).
@@ -98,36 +100,112 @@ def cluster_originals(articles: Sequence["Article"], settings: StorySettings) ->
     return average_link(n, rows, cols, sims, settings.min_similarity)
 
 
-def _features(article: "Article", settings: StorySettings) -> list[str]:
-    """Prefixed features of one article: ``w`` body+title words, ``t`` title words, ``n`` names, ``l`` lead words."""
-    title = normalize(article.title or "")
-    body = normalize((article.text or "")[: settings.max_words * 12])  # ~12 characters a word is plenty
-    words_left = settings.max_words
-    body_tokens = [w.lower() for w in _WORD.findall(body)[:words_left]]
-    title_tokens = [w.lower() for w in _WORD.findall(title)]
-    feats = [f"w {w}" for w in title_tokens + body_tokens if w not in STOP_WORDS and not w.isdigit() or (w.isdigit() and len(w) > 1)]
-    feats += [f"t {w}" for w in title_tokens if w not in STOP_WORDS]
-    feats += [f"l {w}" for w in body_tokens[: settings.lead_words] if w not in STOP_WORDS]
-    cut = len(" ".join(body.split()[: settings.max_words]))
-    for sentence in _SENTENCE_END.split(title + "\n" + body[: cut + 1]):
-        for match in _NAME.finditer(sentence):
-            if match.start() == 0:
-                continue  # sentence-initial capitals are not evidence of a name
-            name = match.group(0).lower()
-            if name not in STOP_WORDS:
-                feats.append(f"n {name}")
-    return feats
+_TOKEN = re.compile(r"([.!?]['\"’”)]*\s|\n)|(\w+(?:['’]\w+)*)", re.UNICODE)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
+# Feature columns: a word's hash picks a row of ``_BUCKETS``, its block picks one of four columns.
+_BUCKETS = 1 << 21
+_W, _T, _N, _L = 0, 1, 2, 3
+_PARALLEL_FROM = 20_000  # below this many articles worker processes cost more than they save
+_BATCH = 4096
+
+
+def _clean(text: str) -> str:
+    """NFKC (skipped for ASCII) and no control or zero-width characters."""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    return _CONTROL.sub(" ", text)
+
+
+def _article_columns(title: str, body: str, max_words: int, lead_words: int, cache: dict[str, int], out: "array") -> None:
+    """Append the feature columns of one article to ``out`` (one column per occurrence).
+
+    Blocks: ``_W`` body and title words, ``_T`` title words, ``_L`` words among the first
+    ``lead_words`` body words, ``_N`` capitalised words that do not open a sentence (names).
+    """
+    append = out.append
+    for part, is_title in ((title, True), (body, False)):
+        if not part:
+            continue
+        sentence_start = True
+        position = 0
+        for separator, word in _TOKEN.findall(_clean(part)):
+            if separator:
+                sentence_start = True
+                continue
+            if not is_title:
+                position += 1
+                if position > max_words:
+                    break
+            low = word.lower()
+            opens = sentence_start
+            sentence_start = False
+            if low in STOP_WORDS or (len(low) == 1 and low.isdigit()):
+                continue
+            bucket = cache.get(low)
+            if bucket is None:
+                bucket = cache[low] = (zlib.crc32(low.encode("utf-8")) % _BUCKETS) * 4
+            append(bucket + _W)
+            if is_title:
+                append(bucket + _T)
+            elif position <= lead_words:
+                append(bucket + _L)
+            if not opens and word[0].isupper() and len(word) > 1:
+                append(bucket + _N)
+
+
+def _batch_columns(task: tuple[list[tuple[str, str]], int, int]) -> tuple["array", "array"]:
+    """Feature columns of a batch of (title, body) pairs and the per-article counts."""
+    from array import array
+
+    pairs, max_words, lead_words = task
+    cols: array = array("l")
+    counts: array = array("l")
+    cache: dict[str, int] = {}
+    for title, body in pairs:
+        before = len(cols)
+        _article_columns(title, body, max_words, lead_words, cache, cols)
+        counts.append(len(cols) - before)
+    return cols, counts
+
+
+def _column_batches(articles: Sequence["Article"], settings: StorySettings) -> "Iterator[tuple[array, array]]":
+    """Yield (columns, counts) per batch of articles in input order, on every core for large inputs."""
+    chars = settings.max_words * 12  # ~12 characters a word is plenty
+    tasks = (
+        ([(a.title or "", (a.text or "")[:chars]) for a in articles[start : start + _BATCH]], settings.max_words, settings.lead_words)
+        for start in range(0, len(articles), _BATCH)
+    )
+    workers = _cores()
+    if workers == 1 or len(articles) < _PARALLEL_FROM:
+        yield from map(_batch_columns, tasks)
+        return
+    import multiprocessing
+
+    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    with multiprocessing.get_context(method).Pool(workers) as pool:
+        yield from pool.imap(_batch_columns, tasks, chunksize=1)
+
+
+def _cores() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return max(1, os.cpu_count() or 1)
 
 
 # Terms found in one article only are dropped on corpora at least this large: there they
 # are mostly typos and one-off mentions that dilute the cosine; on a tiny corpus nearly
 # every term is unique, and dropping them would leave only the common words.
 DROP_UNIQUE_TERMS_FROM = 100
-_BLOCKS = ("w", "t", "n", "l")
 
 
 def story_vectors(articles: Sequence["Article"], settings: StorySettings) -> "sp.csr_matrix":
-    """Sparse story vectors (rows L2-normalised overall) from weighted, per-block TF-IDF.
+    """Sparse story vectors (rows L2-normalised) from weighted, per-block TF-IDF.
+
+    Each block (body words, title words, names, lead words) is L2-normalised and weighted,
+    then the row is normalised again, so an article lacking a block (no title) is on the
+    same scale as the others. Words are hashed into a fixed number of columns (no
+    vocabulary is kept) and each row keeps its ``vector_terms`` heaviest entries.
 
     Example:
         >>> from cluster.types import Article
@@ -137,39 +215,57 @@ def story_vectors(articles: Sequence["Article"], settings: StorySettings) -> "sp
     """
     import numpy as np
     import scipy.sparse as sp
-    from sklearn.feature_extraction.text import TfidfVectorizer
 
-    docs = [_features(a, settings) for a in articles]
-    vectorizer = TfidfVectorizer(analyzer=_identity, sublinear_tf=True, min_df=2 if len(articles) >= DROP_UNIQUE_TERMS_FROM else 1, dtype=np.float32)
-    try:
-        matrix = vectorizer.fit_transform(docs).tocsr()
-        vocabulary = vectorizer.get_feature_names_out()
-    except ValueError:  # no feature occurs in two articles: nothing can be similar
-        return sp.csr_matrix((len(articles), 1), dtype=np.float32)
-    block_of = np.array([_BLOCKS.index(name[0]) for name in vocabulary], dtype=np.int8)
-    weights = {"w": 1.0, "t": settings.title_weight, "n": settings.names_weight, "l": settings.lead_weight}
-    total = sum(weights.values())
-    matrix.sort_indices()
-    data = matrix.data.astype(np.float64)
-    row_of = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
-    col_block = block_of[matrix.indices]
-    for b, name in enumerate(_BLOCKS):
-        mask = col_block == b
-        norms = np.zeros(matrix.shape[0])
-        np.add.at(norms, row_of[mask], data[mask] ** 2)
-        norms = np.sqrt(norms)
-        factor = np.sqrt(weights[name] / total)
-        safe = np.where(norms > 0, norms, 1.0)
-        data[mask] = data[mask] / safe[row_of[mask]] * factor
-    # Renormalise: an article without a title (or without names) spends its whole weight on
-    # the blocks it has, so its similarities are on the same scale as everyone else's.
-    norms = np.sqrt(np.bincount(row_of, weights=data**2, minlength=matrix.shape[0]))
-    data = data / np.where(norms > 0, norms, 1.0)[row_of]
-    return sp.csr_matrix((data.astype(np.float32), matrix.indices, matrix.indptr), shape=matrix.shape)
+    n = len(articles)
+    width = _BUCKETS * 4
+    cols_parts, count_parts = [], []
+    for cols, counts in _column_batches(articles, settings):
+        cols_parts.append(np.frombuffer(cols, dtype=np.int64).astype(np.int32))
+        count_parts.append(np.frombuffer(counts, dtype=np.int64))
+    counts = np.concatenate(count_parts) if count_parts else np.zeros(0, np.int64)
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(counts, out=indptr[1:])
+    cols_all = np.concatenate(cols_parts) if cols_parts else np.zeros(0, np.int32)
+    del cols_parts
+    tf = sp.csr_matrix((np.ones(len(cols_all), dtype=np.float32), cols_all, indptr), shape=(n, width))
+    del cols_all
+    tf.sum_duplicates()  # also sorts the columns of each row
+    df = np.bincount(tf.indices, minlength=width).astype(np.float32)
+    idf = np.log((1.0 + n) / (1.0 + df)) + 1.0
+    if n >= DROP_UNIQUE_TERMS_FROM:
+        idf[df < 2] = 0.0
+    del df
+    weights = np.array([1.0, settings.title_weight, settings.names_weight, settings.lead_weight], dtype=np.float32)
+    weights = np.sqrt(weights / weights.sum())
+    out_rows = []
+    step = 65536
+    for start in range(0, n, step):
+        out_rows.append(_weigh_rows(tf[start : start + step], idf, weights, settings.vector_terms))
+    return sp.vstack(out_rows, format="csr") if out_rows else sp.csr_matrix((0, width), dtype=np.float32)
 
 
-def _identity(features: list[str]) -> list[str]:
-    return features
+def _weigh_rows(tf: "sp.csr_matrix", idf: "np.ndarray", weights: "np.ndarray", keep: int) -> "sp.csr_matrix":
+    """Sublinear TF-IDF, per-block L2 norm times block weight, top ``keep`` entries, row L2 norm."""
+    import numpy as np
+    import scipy.sparse as sp
+
+    rows = tf.shape[0]
+    row_of = np.repeat(np.arange(rows), np.diff(tf.indptr))
+    block = tf.indices & 3
+    data = (1.0 + np.log(tf.data)) * idf[tf.indices]
+    key = row_of * 4 + block
+    norms = np.sqrt(np.bincount(key, weights=data.astype(np.float64) ** 2, minlength=rows * 4))
+    data = data / np.where(norms > 0, norms, 1.0)[key] * weights[block]
+    live = data > 0
+    row_of, cols, data = row_of[live], tf.indices[live], data[live].astype(np.float32)
+    if len(data) and np.bincount(row_of, minlength=rows).max() > keep:
+        chosen = np.sort(_heaviest_per_row(row_of, data, keep))
+        row_of, cols, data = row_of[chosen], cols[chosen], data[chosen]
+    norms = np.sqrt(np.bincount(row_of, weights=data.astype(np.float64) ** 2, minlength=rows))
+    data = (data / np.where(norms > 0, norms, 1.0)[row_of]).astype(np.float32)
+    indptr = np.zeros(rows + 1, dtype=np.int64)
+    np.cumsum(np.bincount(row_of, minlength=rows), out=indptr[1:])
+    return sp.csr_matrix((data, cols, indptr), shape=tf.shape)
 
 
 def candidate_pairs(vectors: "sp.csr_matrix", settings: StorySettings) -> tuple["np.ndarray", "np.ndarray"]:
@@ -206,16 +302,27 @@ def candidate_pairs(vectors: "sp.csr_matrix", settings: StorySettings) -> tuple[
 
 
 def _top_terms(vectors: "sp.csr_matrix", k: int) -> "sp.csr_matrix":
-    """Keep each row's ``k`` largest entries (ties broken by column, so deterministic)."""
+    """Keep each row's ``k`` largest entries (ties by column, so deterministic)."""
     import numpy as np
     import scipy.sparse as sp
 
-    counts = np.diff(vectors.indptr)
-    row_of = np.repeat(np.arange(vectors.shape[0]), counts)
-    order = np.lexsort((vectors.indices, -vectors.data, row_of))
-    rank = np.arange(len(order)) - np.repeat(vectors.indptr[:-1], counts)
-    chosen = order[rank < k]
+    row_of = np.repeat(np.arange(vectors.shape[0]), np.diff(vectors.indptr))
+    chosen = np.sort(_heaviest_per_row(row_of, vectors.data, k))
     return sp.csr_matrix((vectors.data[chosen], (row_of[chosen], vectors.indices[chosen])), shape=vectors.shape)
+
+
+def _heaviest_per_row(row_of: "np.ndarray", data: "np.ndarray", k: int) -> "np.ndarray":
+    """Positions of the ``k`` largest values of each row; ``row_of`` is sorted, values lie in [0, 1].
+
+    One stable sort on a composite key (row, then falling value); ties keep their input
+    order (columns are sorted within a row), so the choice is deterministic.
+    """
+    import numpy as np
+
+    order = np.argsort(row_of * 4.0 + (2.0 - np.minimum(data, 1.5)), kind="stable")
+    row_sorted = row_of[order]
+    rank = np.arange(len(order)) - np.searchsorted(row_sorted, row_sorted, side="left")
+    return order[rank < k]
 
 
 def _top_per_row(block: "sp.csr_matrix", offset: int, k: int) -> tuple["np.ndarray", "np.ndarray"]:

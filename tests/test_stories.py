@@ -9,7 +9,7 @@ import pytest
 
 from cluster.errors import ConfigError
 from cluster.settings import StorySettings
-from cluster.stories import average_link, group_stories
+from cluster.stories import average_link, group_stories, story_vectors
 from cluster.types import Article
 
 SEEDS = Path(__file__).parents[1] / "seeds"
@@ -173,3 +173,18 @@ def test_average_link_does_not_chain_through_one_weak_link() -> None:
 def test_negative_block_weight_is_rejected_with_the_fix() -> None:
     with pytest.raises(ConfigError, match="names_weight.*must be >= 0"):
         StorySettings(names_weight=-1.0)
+
+
+def test_article_without_title_has_a_unit_story_vector() -> None:
+    articles = [Article("chile", QUAKE_CHILE), Article("turkey", QUAKE_TURKEY, title="Quake in Turkey"), *UNRELATED]
+    vectors = story_vectors(articles, StorySettings())
+    norms = np.sqrt(np.asarray(vectors.multiply(vectors).sum(axis=1)).ravel())
+    assert np.allclose(norms, 1.0, atol=1e-5)
+
+
+def test_story_vectors_keep_at_most_vector_terms_entries_per_row() -> None:
+    articles = [Article("chile", QUAKE_CHILE), Article("chile-2", QUAKE_CHILE_2), Article("turkey", QUAKE_TURKEY)]
+    full = story_vectors(articles, StorySettings())
+    pruned = story_vectors(articles, StorySettings(vector_terms=10))
+    assert np.diff(full.indptr).max() > 10
+    assert np.diff(pruned.indptr).max() == 10
