@@ -48,8 +48,7 @@ def story_lengths(seeds: Path) -> tuple[int, list[int], str]:
     texts = [p.read_text("utf-8") for p in sorted(seeds.glob("*.txt"))]
     article_tokens = int(sum(len(t.split()) for t in texts) * TOKENS_PER_WORD)
     try:
-        from cluster.ingest import load_articles  # noqa: F401
-        from summarize.digest import summarize_clustering  # noqa: F401
+        from cluster.ingest import load_articles
         from summarize.facts import build_facts
         from cluster.pipeline import cluster_articles
         from summarize.settings import Settings
