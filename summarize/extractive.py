@@ -2,9 +2,12 @@
 
 No model is loaded. For each story the facts are chosen greedily by salience (plus a
 bonus for consensus), each candidate discounted by its word overlap with what is already
-chosen (maximal marginal relevance), until the length budget is met. The budget is a
-share of the story's source words, between ``min_words`` and ``max_words``. The chosen
-facts are written consensus first, then in the order the articles tell them.
+chosen (maximal marginal relevance; a near-duplicate, overlapping a chosen sentence by
+``max_overlap`` or more, is never taken), until the length budget is met; a last sentence that
+crosses the budget is taken when at most ``overshoot`` of it lies past the budget. The
+budget is a share of the story's source words beyond ``source_offset``, between
+``min_words`` and ``max_words``. The chosen facts are written consensus first, then in
+the order the articles tell them.
 """
 
 from __future__ import annotations
@@ -34,16 +37,20 @@ _ATTRIBUTION = re.compile(
 
 
 def word_budget(source_texts: Sequence[str], settings: SummarySettings) -> int:
-    """Words allowed for a story: ``source_ratio`` of its distinct source texts' words, clamped.
+    """Words allowed for a story: ``source_ratio`` of its distinct source texts' words beyond
+    the first ``source_offset``, kept between ``min_words`` and ``max_words``.
 
     Example:
+        >>> word_budget(["one " * 80, "two " * 80], SummarySettings())
+        40
         >>> word_budget(["one " * 100, "two " * 100], SummarySettings())
         75
         >>> word_budget(["word " * 50], SummarySettings())
         25
     """
     words = sum(len(text.split()) for text in sorted(set(source_texts)))
-    return int(min(settings.max_words, max(settings.min_words, round(settings.source_ratio * words))))
+    budget = round(settings.source_ratio * max(words - settings.source_offset, 0))
+    return int(min(settings.max_words, max(settings.min_words, budget)))
 
 
 def _bag(text: str) -> Counter[str]:
@@ -93,20 +100,20 @@ class ExtractiveSummarizer:
         lengths = {i: len(facts[i].text.split()) for i in candidates}
         chosen: list[int] = []
         used = 0
-        while candidates:
-            best = max(
-                candidates,
-                key=lambda i: (
-                    value[i] - self.settings.redundancy * max((_cosine(bags[i], bags[j]) for j in chosen), default=0.0),
-                    -i,
-                ),
-            )
+        overlap = {i: 0.0 for i in candidates}  # with the closest sentence chosen so far
+        while candidates and used < budget:
+            best = max(candidates, key=lambda i: (value[i] - self.settings.redundancy * overlap[i], -i))
             candidates.remove(best)
-            # Take a sentence when it brings the length closer to the budget than stopping would.
-            if chosen and abs(used + lengths[best] - budget) >= abs(used - budget):
+            if overlap[best] >= self.settings.max_overlap:
+                continue  # a near-duplicate of a chosen sentence
+            # A sentence that crosses the budget is taken while less than `overshoot` of it lies past it.
+            past = used + lengths[best] - budget
+            if chosen and past > 0 and past >= self.settings.overshoot * lengths[best]:
                 continue
             chosen.append(best)
             used += lengths[best]
+            for i in candidates:
+                overlap[i] = max(overlap[i], _cosine(bags[i], bags[best]))
         return chosen
 
     def _summarize_one(self, story: StoryInput) -> str:

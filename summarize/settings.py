@@ -91,8 +91,11 @@ class SummarySettings:
     summarizer: str = "auto"
     max_words: int = 75
     min_words: int = 25
-    source_ratio: float = 0.4
+    source_ratio: float = 1.0
+    source_offset: int = 120
+    overshoot: float = 1.0
     redundancy: float = 0.5
+    max_overlap: float = 0.5
     consensus_weight: float = 0.0
 
     def __post_init__(self) -> None:
@@ -104,6 +107,14 @@ class SummarySettings:
             raise ConfigError(f"summary.min_words: {self.min_words} must be between 1 and max_words ({self.max_words})")
         if not 0.0 < self.source_ratio <= 1.0:
             raise ConfigError(f"summary.source_ratio: {self.source_ratio} must be in (0, 1]")
+        if self.source_offset < 0:
+            raise ConfigError(f"summary.source_offset: {self.source_offset} must be >= 0 (0 counts every source word)")
+        if not 0.0 <= self.overshoot <= 1.0:
+            raise ConfigError(
+                f"summary.overshoot: {self.overshoot} must be between 0 (never pass the budget) and 1 (always fill it)"
+            )
+        if not 0.0 < self.max_overlap <= 1.0:
+            raise ConfigError(f"summary.max_overlap: {self.max_overlap} must be in (0, 1] (1 allows near-duplicates)")
         if self.redundancy < 0 or self.consensus_weight < 0:
             raise ConfigError(f"summary: redundancy ({self.redundancy}) and consensus_weight ({self.consensus_weight}) must be >= 0")
 

@@ -21,6 +21,20 @@ def summarize(facts: tuple[Fact, ...], settings: SummarySettings, source_words: 
     return ExtractiveSummarizer(settings=settings).summarize([story])[0].text
 
 
+TWELVE_WORD_FACTS = (
+    "Heavy rain flooded the old harbour district of Genoa on Sunday evening.",
+    "Firefighters rescued forty residents trapped on the rooftops near the central station.",
+    "Regional officials closed every school and most bridges until further notice today.",
+    "Weather services expect another storm front to reach northern Italy tomorrow morning.",
+    "Insurers estimate early damage to shops and warehouses at several million euros.",
+    "Trains between Milan and the coast stopped after landslides blocked two tracks.",
+)
+
+
+def _twelve_word_facts(count: int) -> tuple[Fact, ...]:
+    return tuple(fact(text, 1, 1.0 - k / 20) for k, text in enumerate(TWELVE_WORD_FACTS[:count]))
+
+
 def test_it_implements_the_summarizer_protocol() -> None:
     summarizer = ExtractiveSummarizer(settings=SummarySettings())
     assert isinstance(summarizer, Summarizer)
@@ -28,15 +42,41 @@ def test_it_implements_the_summarizer_protocol() -> None:
 
 
 def test_budget_is_a_share_of_source_words_within_bounds() -> None:
-    settings = SummarySettings(max_words=75, min_words=25, source_ratio=0.4)
+    settings = SummarySettings(max_words=75, min_words=25, source_ratio=0.4, source_offset=0)
     assert word_budget(["one two three " * 50], settings) == 60
     assert word_budget(["word " * 1000], settings) == 75
     assert word_budget(["word " * 10], settings) == 25
     assert word_budget(["same text here"] * 50, settings) == 25  # identical copies count once
 
 
+def test_budget_counts_only_source_words_beyond_the_offset() -> None:
+    settings = SummarySettings(max_words=75, min_words=25, source_ratio=0.5, source_offset=100)
+    assert word_budget(["word " * 200], settings) == 50
+    assert word_budget(["word " * 90], settings) == 25  # fewer words than the offset: the floor
+    assert word_budget(["word " * 400], settings) == 75
+
+
+def test_overshoot_one_fills_the_budget_with_a_last_sentence() -> None:
+    facts = _twelve_word_facts(6)
+    assert all(len(f.text.split()) == 12 for f in facts)
+    text = summarize(facts, SummarySettings(max_words=30, min_words=30, overshoot=1.0))
+    assert len(text.split()) == 36  # 24 words are under 30: a third sentence crosses the budget
+
+
+def test_overshoot_half_stops_nearer_the_budget() -> None:
+    facts = _twelve_word_facts(6)
+    assert len(summarize(facts, SummarySettings(max_words=30, min_words=30, overshoot=0.5)).split()) == 24  # 6 short beats 6 over
+    assert len(summarize(facts, SummarySettings(max_words=32, min_words=32, overshoot=0.5)).split()) == 36  # 4 over beats 8 short
+
+
+def test_overshoot_zero_never_passes_the_budget() -> None:
+    facts = _twelve_word_facts(6)
+    assert len(summarize(facts, SummarySettings(max_words=35, min_words=35, overshoot=0.0)).split()) == 24
+    assert len(summarize(facts, SummarySettings(max_words=36, min_words=36, overshoot=0.0)).split()) == 36
+
+
 def test_summary_stays_near_the_budget_in_whole_sentences() -> None:
-    facts = tuple(fact(f"Statement number {k} says that the river rose by {k} metres overnight in town.", 1, 1.0 - k / 20) for k in range(12))
+    facts = _twelve_word_facts(6)
     text = summarize(facts, SummarySettings(max_words=40, min_words=10))
     sentences = [s + "." for s in text.split(". ") if s]
     assert 30 <= len(text.split()) <= 50
