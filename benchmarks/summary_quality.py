@@ -1,7 +1,7 @@
 """Summary quality on NeuS: ROUGE of the extractive digest against neutral references.
 
 Usage:
-    python benchmarks/summary_quality.py [DATA_DIR] [--limit N] [--config FILE]
+    python benchmarks/summary_quality.py [DATA_DIR] [--limit N] [--part even|odd] [--config FILE]
 
 DATA_DIR (default: ``../shared/data`` beside the repository) holds ``neus_dev.jsonl``:
 one story per line, ``{cluster, articles: [{id, title, text}], neutral_summary}``. The
@@ -16,6 +16,9 @@ as one line). In the same run:
 * mean subjectivity (summarize.neutrality) of the summaries against their articles;
 * summarization time per story (the CLI's wall time, start-up included, divided by the
   number of stories) and a warm in-process time per story.
+
+``--part even`` / ``--part odd`` score one half of the stories (by file position), so
+settings fitted on one half can be checked on the other.
 """
 
 from __future__ import annotations
@@ -131,6 +134,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("data", nargs="?", type=Path, default=DEFAULT_DATA, help="folder holding neus_dev.jsonl")
     parser.add_argument("--limit", type=int, default=None, help="score only the first N stories")
+    parser.add_argument(
+        "--part",
+        choices=("even", "odd"),
+        default=None,
+        help="score only the stories at even (0, 2, ...) or odd file positions: the two halves settings are fitted and checked on",
+    )
     parser.add_argument("--config", type=Path, default=None, help="a storyfold config file passed to the CLI")
     args = parser.parse_args(argv)
 
@@ -138,7 +147,10 @@ def main(argv: list[str] | None = None) -> int:
     if not path.exists():
         print(f"{path} not found: pass the folder holding neus_dev.jsonl", file=sys.stderr)
         return 2
-    stories = read_jsonl(path)[: args.limit]
+    stories = read_jsonl(path)
+    if args.part is not None:
+        stories = stories[args.part == "odd" :: 2]
+    stories = stories[: args.limit]
     references = [s["neutral_summary"] for s in stories]
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -152,7 +164,8 @@ def main(argv: list[str] | None = None) -> int:
     article_subjectivity = statistics.mean(statistics.mean(subjectivity(a["text"]) for a in s["articles"]) for s in stories)
     summary_subjectivity = statistics.mean(subjectivity(t) for t in summaries)
 
-    print(f"NeuS dev: {len(stories)} stories of {statistics.mean(len(s['articles']) for s in stories):.0f} articles")
+    part = f" ({args.part} positions)" if args.part else ""
+    print(f"NeuS dev{part}: {len(stories)} stories of {statistics.mean(len(s['articles']) for s in stories):.0f} articles")
     print(f"{'system':<24}{'R1':>7}{'R2':>7}{'RLsum':>7}{'words':>7}")
     for name, predictions in (("storyfold extractive", summaries), ("lead-1 of each article", leads)):
         r1, r2, rl = rouge(predictions, references)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 
+import pytest
+
+from cluster.errors import ConfigError
 from summarize.extractive import ExtractiveSummarizer, word_budget
 from summarize.facts import build_facts
 from summarize.settings import Settings, SummarySettings
@@ -92,6 +96,25 @@ def test_near_duplicate_facts_are_not_both_chosen() -> None:
     text = summarize(facts, SummarySettings(max_words=25, min_words=5, redundancy=1.0))
     assert "special election" in text
     assert text.count("resigned") == 1
+
+
+def test_a_near_duplicate_never_fills_the_budget() -> None:
+    facts = (
+        fact("The mayor of Lyon resigned on Friday after a fraud inquiry.", 2, 0.9),
+        fact("The mayor of Lyon resigned on Friday after the fraud inquiry began.", 1, 0.85),
+    )
+    settings = SummarySettings(max_words=40, min_words=40, overshoot=1.0, redundancy=0.0)
+    assert summarize(facts, settings).count("resigned") == 1
+    assert summarize(facts, dataclasses.replace(settings, max_overlap=1.0)).count("resigned") == 2
+
+
+def test_summary_settings_reject_out_of_range_overshoot_and_overlap() -> None:
+    with pytest.raises(ConfigError, match="summary.overshoot: 1.5 must be between 0"):
+        SummarySettings(overshoot=1.5)
+    with pytest.raises(ConfigError, match=r"summary.max_overlap: 0.0 must be in \(0, 1\]"):
+        SummarySettings(max_overlap=0.0)
+    with pytest.raises(ConfigError, match="summary.source_offset: -1 must be >= 0"):
+        SummarySettings(source_offset=-1)
 
 
 def test_consensus_facts_come_first() -> None:
