@@ -98,8 +98,8 @@ class StorySettings:
     """Story grouping: representation, candidate search, verification, grouping.
 
     min_similarity: mean cosine two groups need to merge (average link).
-    title_weight, names_weight, lead_weight: weight of the title-word, name and lead-word
-        blocks of the story vector, relative to the body-word block (weight 1).
+    title_weight, names_weight, lead_weight: weight of the title-word, name-and-number and
+        lead-word blocks of the story vector, relative to the body-word block (weight 1).
     max_words: body words read per article (the lead carries the story).
     lead_words: body words that form the lead block.
     vector_terms: heaviest entries kept in each article's story vector (bounds memory and
@@ -111,7 +111,7 @@ class StorySettings:
         story (0 turns the check off; articles without a date are never kept apart).
     """
 
-    min_similarity: float = 0.235
+    min_similarity: float = 0.25
     title_weight: float = 0.5
     names_weight: float = 0.5
     lead_weight: float = 0.3

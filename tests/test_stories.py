@@ -9,7 +9,7 @@ import pytest
 
 from cluster.errors import ConfigError
 from cluster.settings import StorySettings
-from cluster.stories import average_link, group_stories, story_vectors
+from cluster.stories import average_link, fold_word, group_stories, story_vectors
 from cluster.types import Article
 
 SEEDS = Path(__file__).parents[1] / "seeds"
@@ -188,3 +188,21 @@ def test_story_vectors_keep_at_most_vector_terms_entries_per_row() -> None:
     pruned = story_vectors(articles, StorySettings(vector_terms=10))
     assert np.diff(full.indptr).max() > 10
     assert np.diff(pruned.indptr).max() == 10
+
+
+def test_inflections_of_a_word_fold_to_one_form() -> None:
+    assert fold_word("vaccines") == fold_word("vaccine") == "vaccin"
+    assert fold_word("cancels") == fold_word("canceled") == "cancel"
+    assert fold_word("biden's") == fold_word("biden") == "biden"
+    assert fold_word("crisis") == "crisis"
+    assert fold_word("news") == "news"
+
+
+def test_numbers_with_thousands_separators_match_the_same_number_without() -> None:
+    articles = [
+        Article("a", "Jobless claims rose by 51,000 to 419,000 last week, the Labor Department said."),
+        Article("b", "Jobless claims rose by 51000 to 419000 last week, the Labor Department said."),
+    ]
+    vectors = story_vectors(articles, StorySettings()).toarray()
+    assert np.allclose(vectors[0], vectors[1])
+    assert float(vectors[0] @ vectors[1]) > 0.999
