@@ -17,7 +17,9 @@ grouping reads like a table of contents:
    ``published``) are dropped;
 4. group: average-link agglomeration over the verified edges, where an absent edge counts
    as zero similarity, so one weak link cannot merge two stories;
-5. copies join the group of their original.
+5. attach: an article left alone joins the group of its most similar article when that
+   one pair reaches ``attach_similarity`` (a group's mean is a high bar for one report);
+6. copies join the group of their original.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from .types import Article
 
-__all__ = ["group_stories", "story_vectors", "candidate_pairs", "verified_edges", "average_link"]
+__all__ = ["group_stories", "story_vectors", "candidate_pairs", "verified_edges", "average_link", "attach_loners"]
 
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
@@ -98,7 +100,8 @@ def cluster_originals(articles: Sequence["Article"], settings: StorySettings) ->
     vectors = story_vectors(articles, settings)
     rows, cols = candidate_pairs(vectors, settings)
     rows, cols, sims = verified_edges(vectors, rows, cols, articles, settings)
-    return average_link(n, rows, cols, sims, settings.min_similarity)
+    labels = average_link(n, rows, cols, sims, settings.min_similarity)
+    return attach_loners(labels, rows, cols, sims, settings.attach_similarity)
 
 
 # A sentence end or line break, or a token: a number with thousands separators (read as
@@ -482,3 +485,38 @@ def average_link(n: int, rows: "np.ndarray", cols: "np.ndarray", sims: "np.ndarr
         roots.append(root)
         smallest.setdefault(root, i)  # i rises, so the first member seen is the smallest
     return [smallest[r] for r in roots]
+
+
+def attach_loners(labels: Sequence[int], rows: "np.ndarray", cols: "np.ndarray", sims: "np.ndarray", threshold: float) -> list[int]:
+    """Move each article left alone into the group of its most similar article, when that pair is >= ``threshold``.
+
+    Average link asks an article to match a group's mean over all members, a high bar for
+    a short report, or a long one that ranges wider, on a story with many articles: it can
+    end up alone although its closest article belongs to that story. Only articles alone
+    move, and only onto groups of two or more formed before, so nothing chains; an article
+    with no pair at or above ``threshold`` stays alone. Ties go to the smaller article index.
+
+    Example:
+        >>> import numpy as np
+        >>> attach_loners([0, 0, 2, 3], np.array([0, 1, 2]), np.array([1, 2, 3]), np.array([0.9, 0.5, 0.1]), 0.4)
+        [0, 0, 0, 3]
+    """
+    import numpy as np
+
+    label = np.asarray(labels, dtype=np.int64)
+    n = len(label)
+    size = np.bincount(label, minlength=n)
+    a = np.concatenate([rows, cols]).astype(np.int64)
+    b = np.concatenate([cols, rows]).astype(np.int64)
+    s = np.concatenate([sims, sims])
+    useful = (size[label[a]] == 1) & (size[label[b]] > 1) & (s >= threshold)
+    a, b, s = a[useful], b[useful], s[useful]
+    if not len(a):
+        return label.tolist()
+    order = np.lexsort((b, -s, a))  # by article, then falling similarity, then partner index
+    a, b = a[order], b[order]
+    first = np.ones(len(a), dtype=bool)
+    first[1:] = a[1:] != a[:-1]
+    moved = label.copy()
+    moved[a[first]] = label[b[first]]
+    return moved.tolist()
