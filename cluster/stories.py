@@ -130,7 +130,7 @@ def _article_columns(title: str, body: str, max_words: int, lead_words: int, cac
     ``lead_words`` body words, ``_N`` names and numbers: capitalised words that do not open
     a sentence, and tokens with digits (counts, sums, dates tell events of one topic apart).
     Words are folded (:func:`fold_word`) before hashing. ``cache`` maps a lowercased token
-    to its column base, or -1 for a stop word.
+    to its column base ``b``, to ``-b - 2`` for a number, or to -1 for a stop word.
     """
     append = out.append
     for part, is_title in ((title, True), (body, False)):
@@ -152,24 +152,30 @@ def _article_columns(title: str, body: str, max_words: int, lead_words: int, cac
             bucket = cache.get(low)
             if bucket is None:
                 bucket = cache[low] = _column_base(low)
-            if bucket < 0:
+            number = bucket < -1
+            if number:
+                bucket = -bucket - 2
+            elif bucket < 0:
                 continue
             append(bucket + _W)
             if is_title:
                 append(bucket + _T)
             elif position <= lead_words:
                 append(bucket + _L)
-            if (not opens and word[0].isupper() and len(word) > 1) or (word[0].isdigit() or word[-1].isdigit()):
+            if number or (not opens and word[0].isupper() and len(word) > 1):
                 append(bucket + _N)
 
 
 def _column_base(low: str) -> int:
-    """The first of a token's four columns, or -1 for a stop word or a single digit."""
+    """The first of a token's four columns ``b``; ``-b - 2`` for a number (a token that starts
+    or ends with a digit); -1 for a stop word or a single digit."""
     if low in STOP_WORDS or (len(low) == 1 and low.isdigit()):
         return -1
+    number = low[0].isdigit() or low[-1].isdigit()
     if low[0].isdigit():
         low = low.translate(_SEPARATORS)
-    return (zlib.crc32(fold_word(low).encode("utf-8")) % _BUCKETS) * 4
+    base = (zlib.crc32(fold_word(low).encode("utf-8")) % _BUCKETS) * 4
+    return -base - 2 if number else base
 
 
 def fold_word(word: str) -> str:
