@@ -116,7 +116,7 @@ class StorySettings:
 
     min_similarity: float = 0.255
     attach_similarity: float = 0.3
-    title_weight: float = 0.5
+    title_weight: float = 0.6
     names_weight: float = 0.5
     lead_weight: float = 0.3
     max_words: int = 300

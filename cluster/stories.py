@@ -104,10 +104,11 @@ def cluster_originals(articles: Sequence["Article"], settings: StorySettings) ->
     return attach_loners(labels, rows, cols, sims, settings.attach_similarity)
 
 
-# A sentence end or line break, or a token: a number with thousands separators (read as
-# one number, so "373,000" and "373000" agree) or a word with inner apostrophes.
-_TOKEN = re.compile(r"([.!?]['\"’”)]*\s|\n)|(\d{1,3}(?:[,.]\d{3})+(?!\w)|\w+(?:['’]\w+)*)", re.UNICODE)
-_SEPARATORS = str.maketrans("", "", ",.")
+# A sentence end or line break, or a token: a number with thousands separators or a
+# decimal point (read as one number: "373,000" and "373000" agree, "5.6" is not "5" and
+# "6") or a word with inner apostrophes.
+_TOKEN = re.compile(r"([.!?]['\"’”)]*\s|\n)|(\d+(?:[,.]\d+)+(?!\w)|\w+(?:['’]\w+)*)", re.UNICODE)
+_SEPARATORS = str.maketrans("", "", ",")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
 # Feature columns: a word's hash picks a row of ``_BUCKETS``, its block picks one of four columns.
 _BUCKETS = 1 << 21

@@ -226,3 +226,15 @@ def test_lone_article_below_the_threshold_and_pairs_stay_where_they_are() -> Non
     labels = average_link(5, rows, cols, sims, 0.4)
     assert labels == [0, 0, 2, 2, 4]
     assert attach_loners(labels, rows, cols, sims, 0.4) == labels
+
+
+def test_decimal_numbers_are_read_whole() -> None:
+    # "5.6" and "6.1" differ; read digit by digit they would both vanish as single digits.
+    articles = [
+        Article("a", "A magnitude 5.6 earthquake hit Qeshm island."),
+        Article("b", "A magnitude 6.1 earthquake hit Qeshm island."),
+        Article("c", "A magnitude 5.6 earthquake hit Qeshm island."),
+    ]
+    vectors = story_vectors(articles, StorySettings()).toarray()
+    assert float(vectors[0] @ vectors[2]) > 0.999
+    assert float(vectors[0] @ vectors[1]) < 0.99
