@@ -512,12 +512,14 @@ def attach_loners(labels: Sequence[int], rows: "np.ndarray", cols: "np.ndarray",
 
     label = np.asarray(labels, dtype=np.int64)
     n = len(label)
-    size = np.bincount(label, minlength=n)
-    a = np.concatenate([rows, cols]).astype(np.int64)
-    b = np.concatenate([cols, rows]).astype(np.int64)
-    s = np.concatenate([sims, sims])
-    useful = (size[label[a]] == 1) & (size[label[b]] > 1) & (s >= threshold)
-    a, b, s = a[useful], b[useful], s[useful]
+    alone = np.bincount(label, minlength=n)[label] == 1
+    strong = sims >= threshold
+    rows, cols, sims = rows[strong], cols[strong], sims[strong]
+    forward = alone[rows] & ~alone[cols]  # rows alone, cols in a group
+    backward = alone[cols] & ~alone[rows]
+    a = np.concatenate([rows[forward], cols[backward]]).astype(np.int64)
+    b = np.concatenate([cols[forward], rows[backward]]).astype(np.int64)
+    s = np.concatenate([sims[forward], sims[backward]])
     if not len(a):
         return label.tolist()
     order = np.lexsort((b, -s, a))  # by article, then falling similarity, then partner index
