@@ -14,6 +14,13 @@ pairwise precision, recall and F1. In the same run two baselines are scored:
 * TF-IDF (sublinear, English stop words) with average-link agglomerative clustering on
   cosine distance, computed over ALL pairs. Its distance threshold is picked by a sweep
   on the very data it is scored on, so its figure is an optimistic upper bound.
+
+A split-half check follows: the gold stories of each set are split in two halves by a
+CRC32 of the story's ``topic`` where records have one (ECB+: the two similar events of a
+topic stay in one half) or else of its label, so the split is fixed. Each half is
+clustered on its own by ``storyfold cluster`` and scored, which shows how much a figure
+owes to one particular mix of stories (a half holds fewer stories on one theme, so its
+figures tend to run higher than the whole set's).
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zlib
 from collections import Counter
 from pathlib import Path
 from typing import Sequence
@@ -144,6 +152,12 @@ def tfidf_average_link_sweep(records: list[dict], gold: list[str]) -> tuple[floa
     return best[1], best[2]
 
 
+def split_halves(records: list[dict]) -> tuple[list[dict], list[dict]]:
+    """The records whose topic (or, lacking one, story label) has an even CRC32, and the others."""
+    parity = [zlib.crc32(str(r.get("topic", r["cluster"])).encode("utf-8")) % 2 for r in records]
+    return [r for r, p in zip(records, parity) if p == 0], [r for r, p in zip(records, parity) if p == 1]
+
+
 def main(argv: Sequence[str]) -> int:
     data_dir = Path(argv[0]) if argv else DEFAULT_DATA
     sys.path.insert(0, str(REPO))
@@ -166,6 +180,13 @@ def main(argv: Sequence[str]) -> int:
         rows.append((name, "MinHashLSH t=0.5, 5-shingles", labels_from_groups(minhash_groups(records), ids), gold, f"{time.perf_counter() - start:.1f}s"))
         threshold, labels = tfidf_average_link_sweep(records, gold)
         rows.append((name, f"TF-IDF avg-link d<={threshold:.3f}*", labels, gold, "all pairs"))
+        for half, part in zip("AB", split_halves(records)):
+            with tempfile.TemporaryDirectory() as tmp:
+                groups, skipped = storyfold_groups(part, Path(tmp))
+            part_gold = [str(r["cluster"]) for r in part]
+            labels = labels_from_groups(groups, [r["id"] for r in part], skipped)
+            note = f"split half {half}: {len(part)} articles, {len(set(part_gold))} stories, clustered alone"
+            rows.append((name, f"storyfold cluster, half {half}", labels, part_gold, note))
         print(f"{name}: {len(records)} articles, {n_stories} gold stories", file=sys.stderr)
 
     header = f"{'set':9} {'method':32} {'groups':>6} {'B3 P':>6} {'B3 R':>6} {'B3 F1':>6} {'pw P':>6} {'pw R':>6} {'pw F1':>6}  note"

@@ -98,8 +98,11 @@ class StorySettings:
     """Story grouping: representation, candidate search, verification, grouping.
 
     min_similarity: mean cosine two groups need to merge (average link).
-    title_weight, names_weight, lead_weight: weight of the title-word, name and lead-word
-        blocks of the story vector, relative to the body-word block (weight 1).
+    attach_similarity: cosine an article left alone needs with its most similar article
+        to join that article's group (one pair decides, so it sits above min_similarity;
+        1 turns attaching off).
+    title_weight, names_weight, lead_weight: weight of the title-word, name-and-number and
+        lead-word blocks of the story vector, relative to the body-word block (weight 1).
     max_words: body words read per article (the lead carries the story).
     lead_words: body words that form the lead block.
     vector_terms: heaviest entries kept in each article's story vector (bounds memory and
@@ -111,8 +114,9 @@ class StorySettings:
         story (0 turns the check off; articles without a date are never kept apart).
     """
 
-    min_similarity: float = 0.235
-    title_weight: float = 0.5
+    min_similarity: float = 0.255
+    attach_similarity: float = 0.3
+    title_weight: float = 0.6
     names_weight: float = 0.5
     lead_weight: float = 0.3
     max_words: int = 300
@@ -124,7 +128,7 @@ class StorySettings:
     max_days_apart: int = 14
 
     def __post_init__(self) -> None:
-        _fraction(self, "min_similarity")
+        _fraction(self, "min_similarity", "attach_similarity")
         _positive(self, "max_words", "lead_words", "vector_terms", "index_terms", "max_posting", "neighbors")
         for name in ("title_weight", "names_weight", "lead_weight"):
             if getattr(self, name) < 0:

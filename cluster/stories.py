@@ -5,9 +5,10 @@ different outlets share names, numbers and salient words, but few word sequences
 grouping reads like a table of contents:
 
 1. represent: one sparse TF-IDF vector per original article, made of weighted blocks
-   (body words, title words, capitalised names, lead words), each block L2-normalised,
-   so a dot product is a weighted mean of per-block cosines. Words are read in one regex
-   pass and hashed into fixed columns (no vocabulary), in worker processes on large inputs;
+   (body words, title words, capitalised names and numbers, lead words), each block
+   L2-normalised, so a dot product is a weighted mean of per-block cosines. Words are read
+   in one regex pass, their inflections folded, and hashed into fixed columns (no
+   vocabulary), in worker processes on large inputs;
 2. candidates: an inverted index over each article's top TF-IDF terms, with posting
    lists of overly common terms dropped; each article keeps its ``neighbors`` best
    candidates by the pruned score (no all-pairs comparison anywhere);
@@ -16,7 +17,9 @@ grouping reads like a table of contents:
    ``published``) are dropped;
 4. group: average-link agglomeration over the verified edges, where an absent edge counts
    as zero similarity, so one weak link cannot merge two stories;
-5. copies join the group of their original.
+5. attach: an article left alone joins the group of its most similar article when that
+   one pair reaches ``attach_similarity`` (a group's mean is a high bar for one report);
+6. copies join the group of their original.
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from .types import Article
 
-__all__ = ["group_stories", "story_vectors", "candidate_pairs", "verified_edges", "average_link"]
+__all__ = ["group_stories", "story_vectors", "candidate_pairs", "verified_edges", "average_link", "attach_loners"]
 
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
@@ -97,10 +100,15 @@ def cluster_originals(articles: Sequence["Article"], settings: StorySettings) ->
     vectors = story_vectors(articles, settings)
     rows, cols = candidate_pairs(vectors, settings)
     rows, cols, sims = verified_edges(vectors, rows, cols, articles, settings)
-    return average_link(n, rows, cols, sims, settings.min_similarity)
+    labels = average_link(n, rows, cols, sims, settings.min_similarity)
+    return attach_loners(labels, rows, cols, sims, settings.attach_similarity)
 
 
-_TOKEN = re.compile(r"([.!?]['\"’”)]*\s|\n)|(\w+(?:['’]\w+)*)", re.UNICODE)
+# A sentence end or line break, or a token: a number with thousands separators or a
+# decimal point (read as one number: "373,000" and "373000" agree, "5.6" is not "5" and
+# "6") or a word with inner apostrophes.
+_TOKEN = re.compile(r"([.!?]['\"’”)]*\s|\n)|(\d+(?:[,.]\d+)+(?!\w)|\w+(?:['’]\w+)*)", re.UNICODE)
+_SEPARATORS = str.maketrans("", "", ",")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
 # Feature columns: a word's hash picks a row of ``_BUCKETS``, its block picks one of four columns.
 _BUCKETS = 1 << 21
@@ -120,7 +128,10 @@ def _article_columns(title: str, body: str, max_words: int, lead_words: int, cac
     """Append the feature columns of one article to ``out`` (one column per occurrence).
 
     Blocks: ``_W`` body and title words, ``_T`` title words, ``_L`` words among the first
-    ``lead_words`` body words, ``_N`` capitalised words that do not open a sentence (names).
+    ``lead_words`` body words, ``_N`` names and numbers: capitalised words that do not open
+    a sentence, and tokens with digits (counts, sums, dates tell events of one topic apart).
+    Words are folded (:func:`fold_word`) before hashing. ``cache`` maps a lowercased token
+    to its column base ``b``, to ``-b - 2`` for a number, or to -1 for a stop word.
     """
     append = out.append
     for part, is_title in ((title, True), (body, False)):
@@ -139,18 +150,64 @@ def _article_columns(title: str, body: str, max_words: int, lead_words: int, cac
             low = word.lower()
             opens = sentence_start
             sentence_start = False
-            if low in STOP_WORDS or (len(low) == 1 and low.isdigit()):
-                continue
             bucket = cache.get(low)
             if bucket is None:
-                bucket = cache[low] = (zlib.crc32(low.encode("utf-8")) % _BUCKETS) * 4
+                bucket = cache[low] = _column_base(low)
+            number = bucket < -1
+            if number:
+                bucket = -bucket - 2
+            elif bucket < 0:
+                continue
             append(bucket + _W)
             if is_title:
                 append(bucket + _T)
             elif position <= lead_words:
                 append(bucket + _L)
-            if not opens and word[0].isupper() and len(word) > 1:
+            if number or (not opens and word[0].isupper() and len(word) > 1):
                 append(bucket + _N)
+
+
+def _column_base(low: str) -> int:
+    """The first of a token's four columns ``b``; ``-b - 2`` for a number (a token that starts
+    or ends with a digit); -1 for a stop word or a single digit."""
+    if low in STOP_WORDS or (len(low) == 1 and low.isdigit()):
+        return -1
+    number = low[0].isdigit() or low[-1].isdigit()
+    if low[0].isdigit():
+        low = low.translate(_SEPARATORS)
+    base = (zlib.crc32(fold_word(low).encode("utf-8")) % _BUCKETS) * 4
+    return -base - 2 if number else base
+
+
+def fold_word(word: str) -> str:
+    """Fold a lowercased word's inflections into one form: a light suffix stripper.
+
+    Strips a possessive, then one of -ies (to -y), -ing, -ed, -es, -s (not after s, u
+    or i), then a final -e, leaving at least three letters; words of four letters or
+    fewer and tokens with digits are kept. Crude next to a full stemmer, but enough to
+    match "vaccines", "vaccine" and "vaccinated" on "vaccin", "cancels" and "canceled"
+    on "cancel", and "Biden's" on "biden".
+
+    Example:
+        >>> [fold_word(w) for w in ("vaccines", "vaccine", "closed", "biden's", "news", "419000")]
+        ['vaccin', 'vaccin', 'clos', 'biden', 'news', '419000']
+    """
+    if word.endswith(("'s", "’s")):
+        word = word[:-2]
+    if len(word) <= 4 or any(ch.isdigit() for ch in word):
+        return word
+    for suffix, replacement in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            if suffix == "s" and word[-2] in "sui":
+                break
+            word = word[: -len(suffix)] + replacement
+            break
+    if word.endswith("e") and len(word) > 4:
+        word = word[:-1]
+    return word
+
+
+_SUFFIXES = (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", ""))
 
 
 def _batch_columns(task: tuple[list[tuple[str, str]], int, int]) -> tuple["array", "array"]:
@@ -202,7 +259,7 @@ DROP_UNIQUE_TERMS_FROM = 100
 def story_vectors(articles: Sequence["Article"], settings: StorySettings) -> "sp.csr_matrix":
     """Sparse story vectors (rows L2-normalised) from weighted, per-block TF-IDF.
 
-    Each block (body words, title words, names, lead words) is L2-normalised and weighted,
+    Each block (body words, title words, names and numbers, lead words) is L2-normalised and weighted,
     then the row is normalised again, so an article lacking a block (no title) is on the
     same scale as the others. Words are hashed into a fixed number of columns (no
     vocabulary is kept) and each row keeps its ``vector_terms`` heaviest entries.
@@ -435,3 +492,40 @@ def average_link(n: int, rows: "np.ndarray", cols: "np.ndarray", sims: "np.ndarr
         roots.append(root)
         smallest.setdefault(root, i)  # i rises, so the first member seen is the smallest
     return [smallest[r] for r in roots]
+
+
+def attach_loners(labels: Sequence[int], rows: "np.ndarray", cols: "np.ndarray", sims: "np.ndarray", threshold: float) -> list[int]:
+    """Move each article left alone into the group of its most similar article, when that pair is >= ``threshold``.
+
+    Average link asks an article to match a group's mean over all members, a high bar for
+    a short report, or a long one that ranges wider, on a story with many articles: it can
+    end up alone although its closest article belongs to that story. Only articles alone
+    move, and only onto groups of two or more formed before, so nothing chains; an article
+    with no pair at or above ``threshold`` stays alone. Ties go to the smaller article index.
+
+    Example:
+        >>> import numpy as np
+        >>> attach_loners([0, 0, 2, 3], np.array([0, 1, 2]), np.array([1, 2, 3]), np.array([0.9, 0.5, 0.1]), 0.4)
+        [0, 0, 0, 3]
+    """
+    import numpy as np
+
+    label = np.asarray(labels, dtype=np.int64)
+    n = len(label)
+    alone = np.bincount(label, minlength=n)[label] == 1
+    strong = sims >= threshold
+    rows, cols, sims = rows[strong], cols[strong], sims[strong]
+    forward = alone[rows] & ~alone[cols]  # rows alone, cols in a group
+    backward = alone[cols] & ~alone[rows]
+    a = np.concatenate([rows[forward], cols[backward]]).astype(np.int64)
+    b = np.concatenate([cols[forward], rows[backward]]).astype(np.int64)
+    s = np.concatenate([sims[forward], sims[backward]])
+    if not len(a):
+        return label.tolist()
+    order = np.lexsort((b, -s, a))  # by article, then falling similarity, then partner index
+    a, b = a[order], b[order]
+    first = np.ones(len(a), dtype=bool)
+    first[1:] = a[1:] != a[:-1]
+    moved = label.copy()
+    moved[a[first]] = label[b[first]]
+    return moved.tolist()

@@ -9,7 +9,7 @@ import pytest
 
 from cluster.errors import ConfigError
 from cluster.settings import StorySettings
-from cluster.stories import average_link, group_stories, story_vectors
+from cluster.stories import attach_loners, average_link, fold_word, group_stories, story_vectors
 from cluster.types import Article
 
 SEEDS = Path(__file__).parents[1] / "seeds"
@@ -188,3 +188,53 @@ def test_story_vectors_keep_at_most_vector_terms_entries_per_row() -> None:
     pruned = story_vectors(articles, StorySettings(vector_terms=10))
     assert np.diff(full.indptr).max() > 10
     assert np.diff(pruned.indptr).max() == 10
+
+
+def test_inflections_of_a_word_fold_to_one_form() -> None:
+    assert fold_word("vaccines") == fold_word("vaccine") == "vaccin"
+    assert fold_word("cancels") == fold_word("canceled") == "cancel"
+    assert fold_word("biden's") == fold_word("biden") == "biden"
+    assert fold_word("crisis") == "crisis"
+    assert fold_word("news") == "news"
+
+
+def test_numbers_with_thousands_separators_match_the_same_number_without() -> None:
+    articles = [
+        Article("a", "Jobless claims rose by 51,000 to 419,000 last week, the Labor Department said."),
+        Article("b", "Jobless claims rose by 51000 to 419000 last week, the Labor Department said."),
+    ]
+    vectors = story_vectors(articles, StorySettings()).toarray()
+    assert np.allclose(vectors[0], vectors[1])
+    assert float(vectors[0] @ vectors[1]) > 0.999
+
+
+def test_lone_article_joins_the_group_of_its_closest_article_above_the_threshold() -> None:
+    # A tight story {0,1,2,3}; article 4 resembles member 0 only, so its mean to the story is low.
+    rows = np.array([0, 0, 0, 1, 1, 2, 0])
+    cols = np.array([1, 2, 3, 2, 3, 3, 4])
+    sims = np.array([0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.5])
+    labels = average_link(5, rows, cols, sims, 0.4)
+    assert labels == [0, 0, 0, 0, 4]
+    assert attach_loners(labels, rows, cols, sims, 0.4) == [0, 0, 0, 0, 0]
+
+
+def test_lone_article_below_the_threshold_and_pairs_stay_where_they_are() -> None:
+    # {0,1} and {2,3} are pairs; 4 is alone with a best pair of 0.3 < 0.4.
+    rows = np.array([0, 2, 1, 4])
+    cols = np.array([1, 3, 2, 0])
+    sims = np.array([0.8, 0.8, 0.45, 0.3])
+    labels = average_link(5, rows, cols, sims, 0.4)
+    assert labels == [0, 0, 2, 2, 4]
+    assert attach_loners(labels, rows, cols, sims, 0.4) == labels
+
+
+def test_decimal_numbers_are_read_whole() -> None:
+    # "5.6" and "6.1" differ; read digit by digit they would both vanish as single digits.
+    articles = [
+        Article("a", "A magnitude 5.6 earthquake hit Qeshm island."),
+        Article("b", "A magnitude 6.1 earthquake hit Qeshm island."),
+        Article("c", "A magnitude 5.6 earthquake hit Qeshm island."),
+    ]
+    vectors = story_vectors(articles, StorySettings()).toarray()
+    assert float(vectors[0] @ vectors[2]) > 0.999
+    assert float(vectors[0] @ vectors[1]) < 0.99
