@@ -95,7 +95,7 @@ def cluster_originals(articles: Sequence["Article"], settings: StorySettings) ->
     if n <= 1:
         return list(range(n))
     vectors = story_vectors(articles, settings)
-    rows, cols = candidate_pairs(vectors, settings)
+    rows, cols = candidate_pairs(vectors, settings, articles)
     rows, cols, sims = verified_edges(vectors, rows, cols, articles, settings)
     return average_link(n, rows, cols, sims, settings.min_similarity)
 
@@ -268,37 +268,176 @@ def _weigh_rows(tf: "sp.csr_matrix", idf: "np.ndarray", weights: "np.ndarray", k
     return sp.csr_matrix((data, cols, indptr), shape=tf.shape)
 
 
-def candidate_pairs(vectors: "sp.csr_matrix", settings: StorySettings) -> tuple["np.ndarray", "np.ndarray"]:
+def candidate_pairs(
+    vectors: "sp.csr_matrix", settings: StorySettings, articles: Sequence["Article"] | None = None
+) -> tuple["np.ndarray", "np.ndarray"]:
     """Candidate pairs (row < col) from an inverted index over each article's top terms.
 
     Each article keeps its ``index_terms`` heaviest terms; terms held by more than
     ``max_posting`` articles are dropped from the index (too common to point at a story).
-    Scores are pruned dot products; each article keeps its ``neighbors`` best.
+    Scores are pruned dot products; each article keeps its ``neighbors`` best. Rows are
+    scored in blocks (sparse products against the index, on every core), so memory stays
+    bounded; with ``articles`` and ``max_days_apart`` set, a block is only scored against
+    articles published within that many days (or undated), and pairs further apart never
+    take a neighbour's place.
+
+    Example:
+        >>> from cluster.types import Article
+        >>> arts = [Article("a", "Quake hits Chile."), Article("b", "Quake hits Chile today."), Article("c", "Rain in Oslo.")]
+        >>> [x.tolist() for x in candidate_pairs(story_vectors(arts, StorySettings()), StorySettings(), arts)]
+        [[0], [1]]
     """
     import numpy as np
-    import scipy.sparse as sp
 
     n = vectors.shape[0]
     pruned = _top_terms(vectors, settings.index_terms)
     df = np.bincount(pruned.indices, minlength=pruned.shape[1])
-    keep = df <= settings.max_posting
-    pruned = pruned @ sp.diags(keep.astype(np.float32))
+    pruned.data[df[pruned.indices] > settings.max_posting] = 0
     pruned.eliminate_zeros()
-    transposed = pruned.T.tocsr()
-    rows_out: list[np.ndarray] = []
-    cols_out: list[np.ndarray] = []
-    chunk = 4096
-    for start in range(0, n, chunk):
-        block = (pruned[start : start + chunk] @ transposed).tocsr()
-        r, c = _top_per_row(block, start, settings.neighbors)
-        rows_out.append(r)
-        cols_out.append(c)
-    rows = np.concatenate(rows_out) if rows_out else np.zeros(0, dtype=np.int64)
-    cols = np.concatenate(cols_out) if cols_out else np.zeros(0, dtype=np.int64)
+    days = None
+    if articles is not None and settings.max_days_apart > 0:
+        days = np.array([_day_number(a.published) for a in articles], dtype=np.float64)
+    blocks = _candidate_blocks(pruned, days, settings.max_days_apart, df)
+    parts = _map_blocks(blocks, settings.neighbors)
+    rows = np.concatenate([r for r, _ in parts]) if parts else np.zeros(0, dtype=np.int64)
+    cols = np.concatenate([c for _, c in parts]) if parts else np.zeros(0, dtype=np.int64)
+    del parts
     lo, hi = np.minimum(rows, cols), np.maximum(rows, cols)
     valid = lo != hi
     keys = np.unique(lo[valid].astype(np.int64) * n + hi[valid])
     return keys // n, keys % n
+
+
+# A block of rows is scored at once when the index entries it may touch stay below this
+# (bounds the memory of one sparse product; two of them run at a time on two cores).
+_BLOCK_WORK = 6_000_000
+_BLOCK_ROWS = 16_384
+# Value bits of the packed sort keys (row, falling value, tie breaker) of the top-k helpers.
+_VALUE_BITS = 24
+
+
+class _Block:
+    """One block of candidate search: query rows against a window of index rows.
+
+    ``query`` and ``index`` are CSR matrices of pruned vectors; ``query_ids`` and
+    ``index_ids`` their article numbers; ``query_days`` and ``index_days`` their day
+    numbers (None when dates are not checked).
+    """
+
+    __slots__ = ("query", "query_ids", "query_days", "index_t", "index_ids", "index_days", "max_days")
+
+    def __init__(self, query, query_ids, query_days, index_t, index_ids, index_days, max_days):  # type: ignore[no-untyped-def]
+        self.query, self.query_ids, self.query_days = query, query_ids, query_days
+        self.index_t, self.index_ids, self.index_days = index_t, index_ids, index_days
+        self.max_days = max_days
+
+
+def _candidate_blocks(pruned: "sp.csr_matrix", days: "np.ndarray | None", max_days: int, df: "np.ndarray") -> "Iterator[_Block]":
+    """Split the rows of ``pruned`` into blocks, each with the window of rows it is scored against.
+
+    Rows are taken in date order (undated last); a block of dated rows is scored against
+    the dated rows within ``max_days`` of its first and last day plus all undated rows, an
+    undated block against everything. A block holds as many rows as keep its product small.
+    """
+    import numpy as np
+    import scipy.sparse as sp
+
+    n = pruned.shape[0]
+    if days is None:
+        order = np.arange(n)
+        dated = 0
+    else:
+        known = ~np.isnan(days)
+        order = np.concatenate([np.flatnonzero(known)[np.argsort(days[known], kind="stable")], np.flatnonzero(~known)])
+        dated = int(known.sum())
+    ordered = pruned[order]
+    sorted_days = days[order[:dated]] if days is not None else None
+    # Work of a row: the index entries its terms point at (at most index_terms * max_posting),
+    # times the share of all rows that lie in its date window.
+    work = np.bincount(
+        np.repeat(np.arange(n), np.diff(ordered.indptr)), weights=df[ordered.indices].astype(np.float64), minlength=n
+    )
+    if sorted_days is not None and dated:
+        reach = np.searchsorted(sorted_days, sorted_days + max_days, side="right")
+        reach -= np.searchsorted(sorted_days, sorted_days - max_days, side="left")
+        work[:dated] *= (reach + (n - dated)) / n
+    full_t = None
+
+    def transposed_all():  # type: ignore[no-untyped-def]
+        nonlocal full_t
+        if full_t is None:
+            full_t = ordered.T.tocsr()
+        return full_t
+
+    cuts = _block_cuts(work, dated)
+    for start, stop in zip(cuts[:-1], cuts[1:]):
+        query = ordered[start:stop]
+        query_ids = order[start:stop]
+        if start >= dated or sorted_days is None:  # undated rows (or no date check): all rows
+            yield _Block(query, query_ids, None, transposed_all(), order, None, max_days)
+            continue
+        lo = int(np.searchsorted(sorted_days, sorted_days[start] - max_days, side="left"))
+        hi = int(np.searchsorted(sorted_days, sorted_days[stop - 1] + max_days, side="right"))
+        window_days = np.concatenate([sorted_days[lo:hi], np.full(n - dated, np.nan)])
+        if (hi - lo) + (n - dated) > n // 2:
+            full_days = np.concatenate([sorted_days, np.full(n - dated, np.nan)])
+            yield _Block(query, query_ids, sorted_days[start:stop], transposed_all(), order, full_days, max_days)
+            continue
+        window = sp.vstack([ordered[lo:hi], ordered[dated:]], format="csr") if dated < n else ordered[lo:hi]
+        index_ids = np.concatenate([order[lo:hi], order[dated:]])
+        yield _Block(query, query_ids, sorted_days[start:stop], window.T.tocsr(), index_ids, window_days, max_days)
+
+
+def _block_cuts(work: "np.ndarray", dated: int) -> list[int]:
+    """Block boundaries over rows with estimated ``work``: at most ``_BLOCK_WORK`` each (one row at least), none across ``dated``."""
+    import numpy as np
+
+    n = len(work)
+    cuts = [0]
+    total = np.concatenate([[0.0], np.cumsum(work)])
+    while cuts[-1] < n:
+        start = cuts[-1]
+        limit = dated if start < dated else n
+        stop = int(np.searchsorted(total, total[start] + _BLOCK_WORK, side="right")) - 1
+        cuts.append(max(start + 1, min(stop, limit, start + _BLOCK_ROWS)))
+    return cuts
+
+
+def _map_blocks(blocks: "Iterator[_Block]", k: int) -> list[tuple["np.ndarray", "np.ndarray"]]:
+    """Top-``k`` candidates of every block, in block order, on every core (threads: the
+    sparse products and sorts run outside the interpreter lock)."""
+    workers = _cores()
+    if workers == 1:
+        return [_block_candidates(block, k) for block in blocks]
+    from concurrent.futures import ThreadPoolExecutor
+
+    results = []
+    with ThreadPoolExecutor(workers) as pool:
+        pending = []
+        for block in blocks:
+            pending.append(pool.submit(_block_candidates, block, k))
+            if len(pending) > workers:  # bounded: blocks are built while others are scored
+                results.append(pending.pop(0).result())
+        results.extend(p.result() for p in pending)
+    return results
+
+
+def _block_candidates(block: _Block, k: int) -> tuple["np.ndarray", "np.ndarray"]:
+    """Article numbers of the ``k`` best candidates of each query row of ``block``."""
+    import numpy as np
+
+    product = (block.query @ block.index_t).tocsr()
+    local = np.repeat(np.arange(product.shape[0], dtype=np.int64), np.diff(product.indptr))
+    cols = block.index_ids[product.indices]
+    rows = block.query_ids[local]
+    keep = (cols != rows) & (product.data > 0)
+    if block.query_days is not None and block.index_days is not None:
+        gap = np.abs(block.query_days[local] - block.index_days[product.indices])
+        keep &= ~(gap > block.max_days)  # NaN (undated) keeps the pair
+    local, cols, scores = local[keep], cols[keep], product.data[keep]
+    del product, keep
+    chosen_rows, chosen_cols = _top_per_row(local, cols, scores, k)
+    return block.query_ids[chosen_rows], chosen_cols
 
 
 def _top_terms(vectors: "sp.csr_matrix", k: int) -> "sp.csr_matrix":
@@ -306,43 +445,82 @@ def _top_terms(vectors: "sp.csr_matrix", k: int) -> "sp.csr_matrix":
     import numpy as np
     import scipy.sparse as sp
 
-    row_of = np.repeat(np.arange(vectors.shape[0]), np.diff(vectors.indptr))
+    lengths = np.diff(vectors.indptr)
+    if not len(lengths) or lengths.max() <= k:
+        return vectors.copy()
+    row_of = np.repeat(np.arange(vectors.shape[0], dtype=np.int64), lengths)
     chosen = np.sort(_heaviest_per_row(row_of, vectors.data, k))
-    return sp.csr_matrix((vectors.data[chosen], (row_of[chosen], vectors.indices[chosen])), shape=vectors.shape)
+    indptr = np.zeros(vectors.shape[0] + 1, dtype=np.int64)
+    np.cumsum(np.minimum(lengths, k), out=indptr[1:])
+    return sp.csr_matrix((vectors.data[chosen], vectors.indices[chosen], indptr), shape=vectors.shape)
+
+
+def _value_key(data: "np.ndarray") -> "np.ndarray":
+    """Falling values in [0, 1] as rising integers of ``_VALUE_BITS`` bits (values beyond are clipped)."""
+    import numpy as np
+
+    top = (1 << _VALUE_BITS) - 1
+    return top - np.rint(np.clip(data, 0.0, 1.0) * top).astype(np.int64)
 
 
 def _heaviest_per_row(row_of: "np.ndarray", data: "np.ndarray", k: int) -> "np.ndarray":
     """Positions of the ``k`` largest values of each row; ``row_of`` is sorted, values lie in [0, 1].
 
-    One stable sort on a composite key (row, then falling value); ties keep their input
-    order (columns are sorted within a row), so the choice is deterministic.
+    One sort of packed integer keys (row, falling value, position in the row); ties keep
+    their input order (columns are sorted within a row), so the choice is deterministic.
+    Values closer than 2**-24 count as ties.
     """
     import numpy as np
 
-    order = np.argsort(row_of * 4.0 + (2.0 - np.minimum(data, 1.5)), kind="stable")
-    row_sorted = row_of[order]
-    rank = np.arange(len(order)) - np.searchsorted(row_sorted, row_sorted, side="left")
-    return order[rank < k]
+    total = len(row_of)
+    if total == 0:
+        return np.zeros(0, dtype=np.int64)
+    row_of = np.asarray(row_of, dtype=np.int64)
+    first = np.flatnonzero(np.concatenate([[True], row_of[1:] != row_of[:-1]]))
+    lengths = np.diff(np.append(first, total))
+    position = np.arange(total, dtype=np.int64) - np.repeat(first, lengths)
+    position_bits = max(1, int(lengths.max() - 1).bit_length())
+    row_bits = 63 - _VALUE_BITS - position_bits
+    if row_bits < 1:  # pragma: no cover - a row of more than 2**37 entries
+        raise ValueError(f"a row of {int(lengths.max())} entries is too long to rank")
+    chosen = []
+    # Rows are numbered from the first row of a span; spans are as long as the key allows.
+    span_start = 0
+    while span_start < total:
+        base = row_of[span_start]
+        span_stop = int(np.searchsorted(row_of, base + (1 << row_bits), side="left"))
+        part = slice(span_start, span_stop)
+        keys = ((row_of[part] - base) << (_VALUE_BITS + position_bits)) | (_value_key(data[part]) << position_bits) | position[part]
+        keys.sort()
+        # Sorting keeps each row's span, so the sorted entry i is of rank position[i] in its row.
+        rank = position[part]
+        picked = np.flatnonzero(rank < k)
+        original = picked - rank[picked] + (keys[picked] & ((1 << position_bits) - 1))
+        chosen.append(original + span_start)
+        span_start = span_stop
+    return np.concatenate(chosen)
 
 
-def _top_per_row(block: "sp.csr_matrix", offset: int, k: int) -> tuple["np.ndarray", "np.ndarray"]:
-    """The ``k`` best-scoring columns of each row of ``block`` (rows shifted by ``offset``), self excluded."""
+def _top_per_row(local: "np.ndarray", cols: "np.ndarray", scores: "np.ndarray", k: int) -> tuple["np.ndarray", "np.ndarray"]:
+    """The ``k`` best-scoring ``cols`` of each row (``local`` rows, sorted, from 0), ties by smaller column.
+
+    Returns the (row, column) pairs chosen, rows rising.
+    """
     import numpy as np
 
-    block.sort_indices()
-    counts = np.diff(block.indptr)
-    local = np.repeat(np.arange(block.shape[0]), counts)
-    row_of = local + offset
-    cols = block.indices
-    mask = (cols != row_of) & (block.data > 0)
-    local, row_of, cols, data = local[mask], row_of[mask], cols[mask], block.data[mask]
-    # One stable sort on a composite key: by row, then by falling score, ties by column.
-    order = np.argsort(local * 4.0 + (2.0 - np.minimum(data, 1.5)), kind="stable")
-    row_sorted = local[order]
-    starts = np.searchsorted(row_sorted, row_sorted, side="left")
-    rank = np.arange(len(order)) - starts
-    chosen = order[rank < k]
-    return row_of[chosen].astype(np.int64), cols[chosen].astype(np.int64)
+    if len(local) == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    column_bits = max(1, int(cols.max()).bit_length())
+    row_bits = 63 - _VALUE_BITS - column_bits
+    if int(local[-1]).bit_length() > row_bits:  # pragma: no cover - blocks are far smaller
+        raise ValueError(f"{int(local[-1]) + 1} rows with columns up to {int(cols.max())} are too many to rank at once")
+    keys = (local.astype(np.int64) << (_VALUE_BITS + column_bits)) | (_value_key(scores) << column_bits) | cols.astype(np.int64)
+    keys.sort()
+    rows = keys >> (_VALUE_BITS + column_bits)
+    first = np.flatnonzero(np.concatenate([[True], rows[1:] != rows[:-1]]))
+    rank = np.arange(len(keys), dtype=np.int64) - np.repeat(first, np.diff(np.append(first, len(keys))))
+    picked = keys[rank < k]
+    return picked >> (_VALUE_BITS + column_bits), picked & ((1 << column_bits) - 1)
 
 
 def verified_edges(
