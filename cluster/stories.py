@@ -27,7 +27,7 @@ import re
 import unicodedata
 import zlib
 from datetime import date
-from typing import TYPE_CHECKING, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Mapping, Sequence, TypeVar
 
 from .settings import StorySettings
 
@@ -38,6 +38,9 @@ if TYPE_CHECKING:  # pragma: no cover
     import scipy.sparse as sp
 
     from .types import Article
+
+_In = TypeVar("_In")
+_Out = TypeVar("_Out")
 
 __all__ = ["group_stories", "story_vectors", "candidate_pairs", "verified_edges", "average_link"]
 
@@ -404,22 +407,30 @@ def _block_cuts(work: "np.ndarray", dated: int) -> list[int]:
 
 
 def _map_blocks(blocks: "Iterator[_Block]", k: int) -> list[tuple["np.ndarray", "np.ndarray"]]:
-    """Top-``k`` candidates of every block, in block order, on every core (threads: the
-    sparse products and sorts run outside the interpreter lock)."""
+    """Top-``k`` candidates of every block, in block order, on every core."""
+    return list(_ordered_map(lambda block: _block_candidates(block, k), blocks))
+
+
+def _ordered_map(function: "Callable[[_In], _Out]", items: "Iterable[_In]") -> "Iterator[_Out]":
+    """``map(function, items)`` on every core, in order, with a few items in flight.
+
+    Threads, not processes: the work is sparse products, sorts and gathers in scipy and
+    numpy, which run outside the interpreter lock, on arrays no process has to copy.
+    """
     workers = _cores()
     if workers == 1:
-        return [_block_candidates(block, k) for block in blocks]
+        yield from map(function, items)
+        return
     from concurrent.futures import ThreadPoolExecutor
 
-    results = []
     with ThreadPoolExecutor(workers) as pool:
-        pending = []
-        for block in blocks:
-            pending.append(pool.submit(_block_candidates, block, k))
-            if len(pending) > workers:  # bounded: blocks are built while others are scored
-                results.append(pending.pop(0).result())
-        results.extend(p.result() for p in pending)
-    return results
+        pending: list = []
+        for item in items:
+            pending.append(pool.submit(function, item))
+            if len(pending) > workers:
+                yield pending.pop(0).result()
+        for future in pending:
+            yield future.result()
 
 
 def _block_candidates(block: _Block, k: int) -> tuple["np.ndarray", "np.ndarray"]:
@@ -531,9 +542,13 @@ def verified_edges(
 
     sims = np.zeros(len(rows), dtype=np.float64)
     step = 200_000
-    for start in range(0, len(rows), step):
+
+    def cosines(start: int) -> None:
         r, c = rows[start : start + step], cols[start : start + step]
         sims[start : start + step] = np.asarray(vectors[r].multiply(vectors[c]).sum(axis=1)).ravel()
+
+    for _ in _ordered_map(cosines, range(0, len(rows), step)):
+        pass
     # Weak pairs are kept: they count towards the mean similarity of two groups, so a
     # group whose members all mildly agree with another can still join it.
     keep = sims > 0
