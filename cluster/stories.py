@@ -280,9 +280,11 @@ def candidate_pairs(
     ``max_posting`` articles are dropped from the index (too common to point at a story).
     Scores are pruned dot products; each article keeps its ``neighbors`` best. Rows are
     scored in blocks (sparse products against the index, on every core), so memory stays
-    bounded; with ``articles`` and ``max_days_apart`` set, a block is only scored against
-    articles published within that many days (or undated), and pairs further apart never
-    take a neighbour's place.
+    bounded. With ``articles`` and ``max_days_apart`` set, a block is only scored against
+    the articles published within that many days of it (and the undated ones): pairs
+    further apart never take a neighbour's place, and a term is too common when more than
+    ``max_posting`` of those articles hold it, so the cap means the same on a day of news
+    and on two years of it.
 
     Example:
         >>> from cluster.types import Article
@@ -294,20 +296,19 @@ def candidate_pairs(
 
     n = vectors.shape[0]
     pruned = _top_terms(vectors, settings.index_terms)
-    df = np.bincount(pruned.indices, minlength=pruned.shape[1])
-    pruned.data[df[pruned.indices] > settings.max_posting] = 0
-    pruned.eliminate_zeros()
     days = None
     if articles is not None and settings.max_days_apart > 0:
         days = np.array([_day_number(a.published) for a in articles], dtype=np.float64)
-    blocks = _candidate_blocks(pruned, days, settings.max_days_apart, df)
-    parts = _map_blocks(blocks, settings.neighbors)
+    blocks = _candidate_blocks(pruned, days, settings.max_days_apart, settings.max_posting)
+    parts = _map_blocks(blocks, settings.neighbors, settings.max_posting)
     rows = np.concatenate([r for r, _ in parts]) if parts else np.zeros(0, dtype=np.int64)
     cols = np.concatenate([c for _, c in parts]) if parts else np.zeros(0, dtype=np.int64)
     del parts
     lo, hi = np.minimum(rows, cols), np.maximum(rows, cols)
     valid = lo != hi
-    keys = np.unique(lo[valid].astype(np.int64) * n + hi[valid])
+    keys = lo[valid].astype(np.int64) * n + hi[valid]
+    keys.sort()
+    keys = keys[np.concatenate([[True], keys[1:] != keys[:-1]])] if len(keys) else keys
     return keys // n, keys % n
 
 
@@ -335,7 +336,7 @@ class _Block:
         self.max_days = max_days
 
 
-def _candidate_blocks(pruned: "sp.csr_matrix", days: "np.ndarray | None", max_days: int, df: "np.ndarray") -> "Iterator[_Block]":
+def _candidate_blocks(pruned: "sp.csr_matrix", days: "np.ndarray | None", max_days: int, max_posting: int) -> "Iterator[_Block]":
     """Split the rows of ``pruned`` into blocks, each with the window of rows it is scored against.
 
     Rows are taken in date order (undated last); a block of dated rows is scored against
@@ -355,15 +356,17 @@ def _candidate_blocks(pruned: "sp.csr_matrix", days: "np.ndarray | None", max_da
         dated = int(known.sum())
     ordered = pruned[order]
     sorted_days = days[order[:dated]] if days is not None else None
-    # Work of a row: the index entries its terms point at (at most index_terms * max_posting),
-    # times the share of all rows that lie in its date window.
-    work = np.bincount(
-        np.repeat(np.arange(n), np.diff(ordered.indptr)), weights=df[ordered.indices].astype(np.float64), minlength=n
-    )
+    # Work of a row: the index entries its terms point at in its date window (a term's share
+    # of the window taken as its share of all rows), at most max_posting a term.
+    share = np.ones(n)
     if sorted_days is not None and dated:
         reach = np.searchsorted(sorted_days, sorted_days + max_days, side="right")
         reach -= np.searchsorted(sorted_days, sorted_days - max_days, side="left")
-        work[:dated] *= (reach + (n - dated)) / n
+        share[:dated] = (reach + (n - dated)) / n
+    df = np.bincount(ordered.indices, minlength=ordered.shape[1]).astype(np.float64)
+    row_of = np.repeat(np.arange(n), np.diff(ordered.indptr))
+    work = np.bincount(row_of, weights=np.minimum(df[ordered.indices] * share[row_of], max_posting), minlength=n)
+    del df, row_of, share
     full_t = None
 
     def transposed_all():  # type: ignore[no-untyped-def]
@@ -382,7 +385,7 @@ def _candidate_blocks(pruned: "sp.csr_matrix", days: "np.ndarray | None", max_da
         lo = int(np.searchsorted(sorted_days, sorted_days[start] - max_days, side="left"))
         hi = int(np.searchsorted(sorted_days, sorted_days[stop - 1] + max_days, side="right"))
         window_days = np.concatenate([sorted_days[lo:hi], np.full(n - dated, np.nan)])
-        if (hi - lo) + (n - dated) > n // 2:
+        if (hi - lo) + (n - dated) > n - n // 8:  # nearly everything: one transpose serves all
             full_days = np.concatenate([sorted_days, np.full(n - dated, np.nan)])
             yield _Block(query, query_ids, sorted_days[start:stop], transposed_all(), order, full_days, max_days)
             continue
@@ -406,9 +409,9 @@ def _block_cuts(work: "np.ndarray", dated: int) -> list[int]:
     return cuts
 
 
-def _map_blocks(blocks: "Iterator[_Block]", k: int) -> list[tuple["np.ndarray", "np.ndarray"]]:
+def _map_blocks(blocks: "Iterator[_Block]", k: int, max_posting: int) -> list[tuple["np.ndarray", "np.ndarray"]]:
     """Top-``k`` candidates of every block, in block order, on every core."""
-    return list(_ordered_map(lambda block: _block_candidates(block, k), blocks))
+    return list(_ordered_map(lambda block: _block_candidates(block, k, max_posting), blocks))
 
 
 def _ordered_map(function: "Callable[[_In], _Out]", items: "Iterable[_In]") -> "Iterator[_Out]":
@@ -433,11 +436,18 @@ def _ordered_map(function: "Callable[[_In], _Out]", items: "Iterable[_In]") -> "
             yield future.result()
 
 
-def _block_candidates(block: _Block, k: int) -> tuple["np.ndarray", "np.ndarray"]:
-    """Article numbers of the ``k`` best candidates of each query row of ``block``."""
+def _block_candidates(block: _Block, k: int, max_posting: int) -> tuple["np.ndarray", "np.ndarray"]:
+    """Article numbers of the ``k`` best candidates of each query row of ``block``; terms
+    held by more than ``max_posting`` rows of the block's window are left out."""
     import numpy as np
 
-    product = (block.query @ block.index_t).tocsr()
+    query = block.query
+    common = np.diff(block.index_t.indptr) > max_posting
+    if common[query.indices].any():
+        query = query.copy()
+        query.data[common[query.indices]] = 0
+        query.eliminate_zeros()
+    product = (query @ block.index_t).tocsr()
     local = np.repeat(np.arange(product.shape[0], dtype=np.int64), np.diff(product.indptr))
     cols = block.index_ids[product.indices]
     rows = block.query_ids[local]
@@ -512,6 +522,20 @@ def _heaviest_per_row(row_of: "np.ndarray", data: "np.ndarray", k: int) -> "np.n
     return np.concatenate(chosen)
 
 
+def _may_rank(local: "np.ndarray", scores: "np.ndarray", rows: int, k: int) -> "np.ndarray":
+    """Mask of the entries that may be among the ``k`` best of their row: those at or above
+    the row's ``k``-th best, read from a 256-level histogram of the row's scores (square-root
+    scale, as most scores are small), so every true top-k entry passes, plus a few ties."""
+    import numpy as np
+
+    levels = 256
+    level = (np.sqrt(np.clip(scores, 0.0, 1.0)) * (levels - 1)).astype(np.int64)
+    counts = np.bincount(local.astype(np.int64) * levels + level, minlength=rows * levels).reshape(rows, levels)
+    at_or_above = np.cumsum(counts[:, ::-1], axis=1)[:, ::-1]  # entries at this level or higher
+    floor = np.maximum((at_or_above >= k).sum(axis=1) - 1, 0)  # highest level with k entries there or above
+    return level >= floor[local]
+
+
 def _top_per_row(local: "np.ndarray", cols: "np.ndarray", scores: "np.ndarray", k: int) -> tuple["np.ndarray", "np.ndarray"]:
     """The ``k`` best-scoring ``cols`` of each row (``local`` rows, sorted, from 0), ties by smaller column.
 
@@ -521,6 +545,10 @@ def _top_per_row(local: "np.ndarray", cols: "np.ndarray", scores: "np.ndarray", 
 
     if len(local) == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    rows = int(local[-1]) + 1
+    if len(local) > 4 * k * rows:  # most entries cannot make a top k: drop them before sorting
+        live = _may_rank(local, scores, rows, k)
+        local, cols, scores = local[live], cols[live], scores[live]
     column_bits = max(1, int(cols.max()).bit_length())
     row_bits = 63 - _VALUE_BITS - column_bits
     if int(local[-1]).bit_length() > row_bits:  # pragma: no cover - blocks are far smaller
