@@ -221,18 +221,31 @@ def story_vectors(articles: Sequence["Article"], settings: StorySettings) -> "sp
 
     n = len(articles)
     width = _BUCKETS * 4
-    cols_parts, count_parts = [], []
+    data_parts, cols_parts, count_parts = [], [], []
     for cols, counts in _column_batches(articles, settings):
-        cols_parts.append(np.frombuffer(cols, dtype=np.int64).astype(np.int32))
-        count_parts.append(np.frombuffer(counts, dtype=np.int64))
+        # Occurrences become counts batch by batch, so all occurrences are never held at once.
+        batch_indptr = np.zeros(len(counts) + 1, dtype=np.int64)
+        np.cumsum(np.frombuffer(counts, dtype=np.int64), out=batch_indptr[1:])
+        cols_array = np.frombuffer(cols, dtype=np.int64).astype(np.int32)
+        batch = sp.csr_matrix((np.ones(len(cols_array), dtype=np.float32), cols_array, batch_indptr), shape=(len(counts), width))
+        batch.sum_duplicates()  # also sorts the columns of each row
+        data_parts.append(batch.data)
+        cols_parts.append(batch.indices.astype(np.int32, copy=False))
+        count_parts.append(np.diff(batch.indptr))
+        del batch, cols_array
     counts = np.concatenate(count_parts) if count_parts else np.zeros(0, np.int64)
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(counts, out=indptr[1:])
-    cols_all = np.concatenate(cols_parts) if cols_parts else np.zeros(0, np.int32)
-    del cols_parts
-    tf = sp.csr_matrix((np.ones(len(cols_all), dtype=np.float32), cols_all, indptr), shape=(n, width))
-    del cols_all
-    tf.sum_duplicates()  # also sorts the columns of each row
+    tf = sp.csr_matrix(
+        (
+            np.concatenate(data_parts) if data_parts else np.zeros(0, np.float32),
+            np.concatenate(cols_parts) if cols_parts else np.zeros(0, np.int32),
+            indptr,
+        ),
+        shape=(n, width),
+    )
+    del data_parts, cols_parts
+    tf.has_canonical_format = True  # each batch was summed and sorted
     df = np.bincount(tf.indices, minlength=width).astype(np.float32)
     idf = np.log((1.0 + n) / (1.0 + df)) + 1.0
     if n >= DROP_UNIQUE_TERMS_FROM:
@@ -462,18 +475,26 @@ def _block_candidates(block: _Block, k: int, max_posting: int) -> tuple["np.ndar
 
 
 def _top_terms(vectors: "sp.csr_matrix", k: int) -> "sp.csr_matrix":
-    """Keep each row's ``k`` largest entries (ties by column, so deterministic)."""
+    """Keep each row's ``k`` largest entries (ties by column, so deterministic), a slice of rows at a time."""
     import numpy as np
     import scipy.sparse as sp
 
     lengths = np.diff(vectors.indptr)
     if not len(lengths) or lengths.max() <= k:
         return vectors.copy()
-    row_of = np.repeat(np.arange(vectors.shape[0], dtype=np.int64), lengths)
-    chosen = np.sort(_heaviest_per_row(row_of, vectors.data, k))
     indptr = np.zeros(vectors.shape[0] + 1, dtype=np.int64)
     np.cumsum(np.minimum(lengths, k), out=indptr[1:])
-    return sp.csr_matrix((vectors.data[chosen], vectors.indices[chosen], indptr), shape=vectors.shape)
+    data = np.empty(indptr[-1], dtype=vectors.data.dtype)
+    indices = np.empty(indptr[-1], dtype=vectors.indices.dtype)
+    step = 16_384
+    for start in range(0, vectors.shape[0], step):
+        stop = min(start + step, vectors.shape[0])
+        first, last = vectors.indptr[start], vectors.indptr[stop]
+        row_of = np.repeat(np.arange(stop - start, dtype=np.int64), lengths[start:stop])
+        chosen = np.sort(_heaviest_per_row(row_of, vectors.data[first:last], k)) + first
+        data[indptr[start] : indptr[stop]] = vectors.data[chosen]
+        indices[indptr[start] : indptr[stop]] = vectors.indices[chosen]
+    return sp.csr_matrix((data, indices, indptr), shape=vectors.shape)
 
 
 def _value_key(data: "np.ndarray") -> "np.ndarray":
