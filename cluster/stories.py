@@ -100,6 +100,7 @@ def cluster_originals(articles: Sequence["Article"], settings: StorySettings) ->
     vectors = story_vectors(articles, settings)
     rows, cols = candidate_pairs(vectors, settings, articles)
     rows, cols, sims = verified_edges(vectors, rows, cols, articles, settings)
+    del vectors  # not needed for grouping: free it before the grouping's own structures grow
     return average_link(n, rows, cols, sims, settings.min_similarity)
 
 
@@ -253,11 +254,20 @@ def story_vectors(articles: Sequence["Article"], settings: StorySettings) -> "sp
     del df
     weights = np.array([1.0, settings.title_weight, settings.names_weight, settings.lead_weight], dtype=np.float32)
     weights = np.sqrt(weights / weights.sum())
-    out_rows = []
+    # Weighted rows are written over the counts: a slice never has more entries weighted
+    # than counted, so the output never overtakes the input still to be read.
+    data, indices = tf.data, tf.indices
+    indptr = np.zeros(n + 1, dtype=np.int64)
     step = 65536
     for start in range(0, n, step):
-        out_rows.append(_weigh_rows(tf[start : start + step], idf, weights, settings.vector_terms))
-    return sp.vstack(out_rows, format="csr") if out_rows else sp.csr_matrix((0, width), dtype=np.float32)
+        stop = min(start + step, n)
+        part = _weigh_rows(tf[start:stop], idf, weights, settings.vector_terms)
+        first = indptr[start]
+        data[first : first + part.nnz] = part.data
+        indices[first : first + part.nnz] = part.indices
+        indptr[start + 1 : stop + 1] = first + part.indptr[1:]
+    del tf
+    return sp.csr_matrix((data[: indptr[-1]], indices[: indptr[-1]], indptr), shape=(n, width))
 
 
 def _weigh_rows(tf: "sp.csr_matrix", idf: "np.ndarray", weights: "np.ndarray", keep: int) -> "sp.csr_matrix":
@@ -590,7 +600,7 @@ def verified_edges(
     import numpy as np
 
     sims = np.zeros(len(rows), dtype=np.float64)
-    step = 200_000
+    step = 50_000
 
     def cosines(start: int) -> None:
         r, c = rows[start : start + step], cols[start : start + step]
