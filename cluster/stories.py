@@ -184,10 +184,18 @@ def _column_batches(articles: Sequence["Article"], settings: StorySettings) -> "
         yield from map(_batch_columns, tasks)
         return
     import multiprocessing
+    from collections import deque
 
     method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
     with multiprocessing.get_context(method).Pool(workers) as pool:
-        yield from pool.imap(_batch_columns, tasks, chunksize=1)
+        # A few batches in flight, not all: Pool.imap would copy every text into its queue at once.
+        pending: deque = deque()
+        for task in tasks:
+            pending.append(pool.apply_async(_batch_columns, (task,)))
+            if len(pending) > 2 * workers:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
 
 
 def _cores() -> int:
@@ -237,15 +245,21 @@ def story_vectors(articles: Sequence["Article"], settings: StorySettings) -> "sp
     counts = np.concatenate(count_parts) if count_parts else np.zeros(0, np.int64)
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(counts, out=indptr[1:])
-    tf = sp.csr_matrix(
-        (
-            np.concatenate(data_parts) if data_parts else np.zeros(0, np.float32),
-            np.concatenate(cols_parts) if cols_parts else np.zeros(0, np.int32),
-            indptr,
-        ),
-        shape=(n, width),
-    )
-    del data_parts, cols_parts
+    # Parts are copied into arrays allocated once and freed as they go, so the counts are
+    # never held twice.
+    data_all = np.empty(indptr[-1], dtype=np.float32)
+    cols_all = np.empty(indptr[-1], dtype=np.int32)
+    filled = 0
+    data_parts.reverse()
+    cols_parts.reverse()
+    while data_parts:
+        part_data, part_cols = data_parts.pop(), cols_parts.pop()
+        data_all[filled : filled + len(part_data)] = part_data
+        cols_all[filled : filled + len(part_cols)] = part_cols
+        filled += len(part_data)
+        del part_data, part_cols
+    tf = sp.csr_matrix((data_all, cols_all, indptr), shape=(n, width))
+    del data_all, cols_all
     tf.has_canonical_format = True  # each batch was summed and sorted
     df = np.bincount(tf.indices, minlength=width).astype(np.float32)
     idf = np.log((1.0 + n) / (1.0 + df)) + 1.0
@@ -258,7 +272,7 @@ def story_vectors(articles: Sequence["Article"], settings: StorySettings) -> "sp
     # than counted, so the output never overtakes the input still to be read.
     data, indices = tf.data, tf.indices
     indptr = np.zeros(n + 1, dtype=np.int64)
-    step = 65536
+    step = 16_384  # rows weighed at once: their temporaries are ~60 bytes an entry
     for start in range(0, n, step):
         stop = min(start + step, n)
         part = _weigh_rows(tf[start:stop], idf, weights, settings.vector_terms)
@@ -318,11 +332,10 @@ def candidate_pairs(
     import numpy as np
 
     n = vectors.shape[0]
-    pruned = _top_terms(vectors, settings.index_terms)
     days = None
     if articles is not None and settings.max_days_apart > 0:
         days = np.array([_day_number(a.published) for a in articles], dtype=np.float64)
-    blocks = _candidate_blocks(pruned, days, settings.max_days_apart, settings.max_posting)
+    blocks = _candidate_blocks(_top_terms(vectors, settings.index_terms), days, settings.max_days_apart, settings.max_posting)
     parts = _map_blocks(blocks, settings.neighbors, settings.max_posting)
     rows = np.concatenate([r for r, _ in parts]) if parts else np.zeros(0, dtype=np.int64)
     cols = np.concatenate([c for _, c in parts]) if parts else np.zeros(0, dtype=np.int64)
@@ -337,7 +350,7 @@ def candidate_pairs(
 
 # A block of rows is scored at once when the index entries it may touch stay below this
 # (bounds the memory of one sparse product; two of them run at a time on two cores).
-_BLOCK_WORK = 6_000_000
+_BLOCK_WORK = 2_500_000
 _BLOCK_ROWS = 16_384
 # Value bits of the packed sort keys (row, falling value, tie breaker) of the top-k helpers.
 _VALUE_BITS = 24
@@ -378,6 +391,7 @@ def _candidate_blocks(pruned: "sp.csr_matrix", days: "np.ndarray | None", max_da
         order = np.concatenate([np.flatnonzero(known)[np.argsort(days[known], kind="stable")], np.flatnonzero(~known)])
         dated = int(known.sum())
     ordered = pruned[order]
+    del pruned  # the only reference: candidate_pairs passes it straight in
     sorted_days = days[order[:dated]] if days is not None else None
     # Work of a row: the index entries its terms point at in its date window (a term's share
     # of the window taken as its share of all rows), at most max_posting a term.
@@ -600,7 +614,7 @@ def verified_edges(
     import numpy as np
 
     sims = np.zeros(len(rows), dtype=np.float64)
-    step = 50_000
+    step = 20_000
 
     def cosines(start: int) -> None:
         r, c = rows[start : start + step], cols[start : start + step]
