@@ -39,10 +39,10 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 import cluster.copies  # noqa: E402
+import cluster.ingest  # noqa: E402
+import cluster.pipeline  # noqa: E402
 import cluster.stories  # noqa: E402
 from cluster.copies import band_shape  # noqa: E402
-from cluster.ingest import load_articles  # noqa: E402
-from cluster.pipeline import cluster_articles  # noqa: E402
 from cluster.settings import ClusterSettings, CopySettings, EngineSettings  # noqa: E402
 from cluster.signatures import _worker_count, signature_batch  # noqa: E402
 from cluster.text import word_shingles  # noqa: E402
@@ -186,6 +186,9 @@ class TreeMemory:
     def __init__(self, interval: float = 0.25) -> None:
         self.interval = interval
         self.peak_bytes = 0
+        self.stage_peak: dict[str, int] = {}  # label -> peak while a stage of that label ran
+        self._active: dict[str, int] = {}
+        self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -226,8 +229,23 @@ class TreeMemory:
             pid = stack.pop()
             total += self._rss(pid)
             stack.extend(self._children(pid))
-        self.peak_bytes = max(self.peak_bytes, total)
+        with self._lock:
+            self.peak_bytes = max(self.peak_bytes, total)
+            for label in self._active:
+                self.stage_peak[label] = max(self.stage_peak.get(label, 0), total)
         return total
+
+    def enter(self, label: str) -> None:
+        with self._lock:
+            self._active[label] = self._active.get(label, 0) + 1
+        self.sample()
+
+    def leave(self, label: str) -> None:
+        self.sample()
+        with self._lock:
+            self._active[label] -= 1
+            if not self._active[label]:
+                del self._active[label]
 
     def _run(self) -> None:
         while not self._stop.is_set():
@@ -242,19 +260,22 @@ class TreeMemory:
 class StageClock:
     """Wall time per stage, measured by wrapping the stage functions the pipeline calls."""
 
-    def __init__(self) -> None:
+    def __init__(self, memory: TreeMemory) -> None:
         self.seconds: dict[str, float] = {}
+        self.memory = memory
         self._undo: list[tuple[object, str, object]] = []
 
     def wrap(self, module: object, name: str, label: str) -> None:
         original = getattr(module, name)
 
         def timed_call(*args, **kwargs):  # type: ignore[no-untyped-def]
+            self.memory.enter(label)
             started = time.perf_counter()
             try:
                 return original(*args, **kwargs)
             finally:
                 self.seconds[label] = self.seconds.get(label, 0.0) + time.perf_counter() - started
+                self.memory.leave(label)
 
         setattr(module, name, timed_call)
         self._undo.append((module, name, original))
@@ -265,8 +286,9 @@ class StageClock:
         self._undo.clear()
 
 
-def line(label: str, seconds: float, n: int, note: str = "") -> None:
-    print(f"  {label:<34} {seconds:9.2f} s  {n / max(seconds, 1e-9):12,.0f} articles/s{note}", flush=True)
+def line(label: str, seconds: float, n: int, note: str = "", peak: int | None = None) -> None:
+    memory = f"  peak {peak / 2**30:5.2f} GiB" if peak else ""
+    print(f"  {label:<34} {seconds:9.2f} s  {n / max(seconds, 1e-9):12,.0f} articles/s{memory}{note}", flush=True)
 
 
 def write_jsonl(articles: Iterator[Article], folder: Path, keep: int, shard_bytes: int = 40_000_000) -> list[str]:
@@ -425,7 +447,9 @@ def main() -> None:
         print(f"    mean words per article {words:.0f}; planted copies {len(corpus.copy_of):,}; planted story rewrites {len(corpus.story_of):,}")
         gc.collect()
 
-        clock = StageClock()
+        memory = TreeMemory()
+        clock = StageClock(memory)
+        clock.wrap(cluster.ingest, "load_articles", "ingest (load_articles)")
         for module, name, label in (
             (cluster.copies, "article_signatures", "copies: signatures"),
             (cluster.copies, "candidate_pairs", "copies: LSH candidates"),
@@ -440,32 +464,32 @@ def main() -> None:
             (cluster.stories, "group_stories", "stories, all stages"),
         ):
             clock.wrap(module, name, label)
-        memory = TreeMemory()
         with memory:
             started = time.perf_counter()
-            ingested = load_articles([folder], settings.ingest)
+            ingested = cluster.ingest.load_articles([folder], settings.ingest)
             ingest_seconds = time.perf_counter() - started
-            result = cluster_articles(ingested.articles, settings, skipped=ingested.skipped)
+            result = cluster.pipeline.cluster_articles(ingested.articles, settings, skipped=ingested.skipped)
             end_to_end = time.perf_counter() - started
             memory.sample()
         clock.restore()
 
     print("  end to end (load_articles + cluster_articles, as `storyfold cluster`):")
-    line("ingest (load_articles)", ingest_seconds, n, f"  ({len(ingested.articles):,} articles, {len(ingested.skipped):,} skipped)")
+    peaks = memory.stage_peak
+    line("ingest (load_articles)", ingest_seconds, n, f"  ({len(ingested.articles):,} articles, {len(ingested.skipped):,} skipped)", peaks.get("ingest (load_articles)"))
     del ingested
     for label, seconds in clock.seconds.items():
         if label.startswith("copies:"):
-            line(label, seconds, n, f"  (= {n / seconds / workers:,.0f} per core)" if label == "copies: signatures" else "")
-    line("copies, all stages", clock.seconds.get("copies, all stages", 0.0), n)
+            line(label, seconds, n, f"  (= {n / seconds / workers:,.0f} per core)" if label == "copies: signatures" else "", peaks.get(label))
+    line("copies, all stages", clock.seconds.get("copies, all stages", 0.0), n, "", peaks.get("copies, all stages"))
     for label, seconds in clock.seconds.items():
         if label.startswith("stories:"):
-            line(label, seconds, n)
-    line("stories, all stages", clock.seconds.get("stories, all stages", 0.0), n)
+            line(label, seconds, n, "", peaks.get(label))
+    line("stories, all stages", clock.seconds.get("stories, all stages", 0.0), n, "", peaks.get("stories, all stages"))
     assembly = end_to_end - ingest_seconds - clock.seconds.get("copies, all stages", 0.0) - clock.seconds.get("stories, all stages", 0.0)
     line("assembly + accounting", assembly, n)
     line("END TO END", end_to_end, n, f"  = {end_to_end / 60:.1f} min")
     own, children = peak_rss_gib()
-    tree = memory.peak_bytes / 2**30 if memory.available else own + children
+    tree = max(memory.peak_bytes / 2**30, own) if memory.available else own + children  # sampling can miss a spike
     print(f"  peak RSS: main process {own:.2f} GiB; main process and its workers at once {tree:.2f} GiB (sampled every {memory.interval} s)")
     meets_time = end_to_end <= TARGET_SECONDS
     meets_memory = tree <= TARGET_GIB
