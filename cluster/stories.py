@@ -230,7 +230,14 @@ def story_vectors(articles: Sequence["Article"], settings: StorySettings) -> "sp
 
     n = len(articles)
     width = _BUCKETS * 4
-    data_parts, cols_parts, count_parts = [], [], []
+    # Counts go straight into two arrays reserved for 2 * max_words distinct columns an
+    # article (pages are only taken as they are written), grown if ever needed, so no list
+    # of parts is joined at the end (which would hold the counts twice).
+    capacity = max(1, n) * 2 * settings.max_words
+    data_all = np.empty(capacity, dtype=np.float32)
+    cols_all = np.empty(capacity, dtype=np.int32)
+    filled = 0
+    count_parts = []
     for cols, counts in _column_batches(articles, settings):
         # Occurrences become counts batch by batch, so all occurrences are never held at once.
         batch_indptr = np.zeros(len(counts) + 1, dtype=np.int64)
@@ -238,30 +245,25 @@ def story_vectors(articles: Sequence["Article"], settings: StorySettings) -> "sp
         cols_array = np.frombuffer(cols, dtype=np.int64).astype(np.int32)
         batch = sp.csr_matrix((np.ones(len(cols_array), dtype=np.float32), cols_array, batch_indptr), shape=(len(counts), width))
         batch.sum_duplicates()  # also sorts the columns of each row
-        data_parts.append(batch.data)
-        cols_parts.append(batch.indices.astype(np.int32, copy=False))
+        if filled + batch.nnz > capacity:
+            capacity = max(2 * capacity, filled + batch.nnz)
+            data_all = np.concatenate([data_all[:filled], np.empty(capacity - filled, dtype=np.float32)])
+            cols_all = np.concatenate([cols_all[:filled], np.empty(capacity - filled, dtype=np.int32)])
+        data_all[filled : filled + batch.nnz] = batch.data
+        cols_all[filled : filled + batch.nnz] = batch.indices
+        filled += batch.nnz
         count_parts.append(np.diff(batch.indptr))
         del batch, cols_array
     counts = np.concatenate(count_parts) if count_parts else np.zeros(0, np.int64)
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(counts, out=indptr[1:])
-    # Parts are copied into arrays allocated once and freed as they go, so the counts are
-    # never held twice.
-    data_all = np.empty(indptr[-1], dtype=np.float32)
-    cols_all = np.empty(indptr[-1], dtype=np.int32)
-    filled = 0
-    data_parts.reverse()
-    cols_parts.reverse()
-    while data_parts:
-        part_data, part_cols = data_parts.pop(), cols_parts.pop()
-        data_all[filled : filled + len(part_data)] = part_data
-        cols_all[filled : filled + len(part_cols)] = part_cols
-        filled += len(part_data)
-        del part_data, part_cols
+    data_all, cols_all = data_all[:filled], cols_all[:filled]
     tf = sp.csr_matrix((data_all, cols_all, indptr), shape=(n, width))
     del data_all, cols_all
     tf.has_canonical_format = True  # each batch was summed and sorted
-    df = np.bincount(tf.indices, minlength=width).astype(np.float32)
+    df = np.zeros(width, dtype=np.float32)
+    for start in range(0, tf.nnz, 1 << 24):  # bincount widens its input: a slice at a time
+        df += np.bincount(tf.indices[start : start + (1 << 24)], minlength=width)
     idf = np.log((1.0 + n) / (1.0 + df)) + 1.0
     if n >= DROP_UNIQUE_TERMS_FROM:
         idf[df < 2] = 0.0
