@@ -3,9 +3,13 @@
 Articles are recombined from real sentences of the development data (JSONL files with
 ``text`` fields, or ``articles`` lists of them). Planted copies are republications with
 small edits (words changed, a sentence dropped or added, other boilerplate); planted
-stories are several rewrites of one event. Prints, in one run: articles/s of every stage,
-peak RSS, the signature speed against datasketch ``MinHash.bulk`` and against a hashing
-floor measured on a sample in the same run, and recall/precision on the planted copies.
+stories are several rewrites of one event. The articles are written as JSONL files and
+clustered end to end on the path ``storyfold cluster`` takes: ``load_articles`` (ingest)
+then ``cluster_articles`` (copies, stories, assignment). Prints, in one run: seconds and
+articles/s of every stage, the end-to-end time and peak resident memory (this process and
+its workers together) against the targets, recall/precision on the planted copies and
+stories, and the signature speed against datasketch ``MinHash.bulk`` and a hashing floor
+measured on a sample in the same run.
 
     python benchmarks/scale.py 100000
     python benchmarks/scale.py 1000000 --processes 0
@@ -21,9 +25,12 @@ import os
 import re
 import resource
 import sys
+import tempfile
+import threading
 import time
 import zlib
 from pathlib import Path
+from collections import Counter
 from typing import Iterator
 
 import numpy as np
@@ -31,13 +38,18 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from cluster.copies import article_signatures, band_shape, copy_map  # noqa: E402
-from cluster.lsh import candidate_pairs, connected_components, verify_pairs  # noqa: E402
-from cluster.settings import CopySettings, EngineSettings, StorySettings  # noqa: E402
-from cluster.signatures import _worker_count, empty_signature_rows, signature_batch  # noqa: E402
+import cluster.copies  # noqa: E402
+import cluster.ingest  # noqa: E402
+import cluster.pipeline  # noqa: E402
+import cluster.stories  # noqa: E402
+from cluster.copies import band_shape  # noqa: E402
+from cluster.settings import ClusterSettings, CopySettings, EngineSettings  # noqa: E402
+from cluster.signatures import _worker_count, signature_batch  # noqa: E402
 from cluster.text import word_shingles  # noqa: E402
-from cluster.types import Article  # noqa: E402
+from cluster.types import Article, Clustering  # noqa: E402
 
+TARGET_SECONDS = 15 * 60
+TARGET_GIB = 8.0
 DEFAULT_DATA = REPO / ".." / "shared" / "data"
 ASCII_FOLD = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "—": "-", "–": "-", "…": "...", "\u00a0": " "})
 BOILERPLATE = [
@@ -103,7 +115,7 @@ class Corpus:
             parts.insert(int(rng.integers(0, len(parts))), self.sentences[int(rng.integers(0, len(self.sentences)))])
         if kind == 3:
             parts = [BOILERPLATE[int(rng.integers(0, len(BOILERPLATE)))]] + parts + [BOILERPLATE[int(rng.integers(0, len(BOILERPLATE)))]]
-        return " ".join(parts)
+        return paragraphs(parts)
 
     def _rewrite(self, event: list[int]) -> str:
         rng = self.rng
@@ -114,7 +126,7 @@ class Corpus:
             drop = set(rng.integers(0, len(words), max(1, len(words) // 5)).tolist())
             out.append(" ".join(w for k, w in enumerate(words) if k not in drop))
         filler = self._body(300)
-        return " ".join(out + [self.sentences[i] for i in filler])
+        return paragraphs(out + [self.sentences[i] for i in filler])
 
     def articles(self, n: int) -> Iterator[Article]:
         rng = self.rng
@@ -144,8 +156,13 @@ class Corpus:
             self.recent.append((article_id, picks))
             if len(self.recent) > 2000:
                 self.recent = self.recent[-1000:]
-            yield Article(id=article_id, text=" ".join(self.sentences[k] for k in picks), published=published)
+            yield Article(id=article_id, text=paragraphs([self.sentences[k] for k in picks]), published=published)
             i += 1
+
+
+def paragraphs(sentences: list[str], size: int = 3) -> str:
+    """Sentences as paragraphs of ``size`` sentences (ingest filters boilerplate line by line)."""
+    return "\n\n".join(" ".join(sentences[i : i + size]) for i in range(0, len(sentences), size))
 
 
 def _timestamp(i: int) -> str:
@@ -159,11 +176,141 @@ def peak_rss_gib() -> tuple[float, float]:
     return own, children
 
 
-def timed(label: str, n: int, started: float, results: dict[str, float]) -> float:
-    elapsed = time.perf_counter() - started
-    results[label] = elapsed
-    print(f"  {label:<26} {elapsed:9.2f} s  {n / max(elapsed, 1e-9):12,.0f} articles/s", flush=True)
-    return elapsed
+class TreeMemory:
+    """Samples the resident memory of this process and all its descendants (Linux ``/proc``).
+
+    Worker processes live at the same time as the main one, so the sum over the process
+    tree, sampled every ``interval`` seconds, is the memory the run really needs at once.
+    """
+
+    def __init__(self, interval: float = 0.25) -> None:
+        self.interval = interval
+        self.peak_bytes = 0
+        self.stage_peak: dict[str, int] = {}  # label -> peak while a stage of that label ran
+        self._active: dict[str, int] = {}
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> "TreeMemory":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    @staticmethod
+    def _rss(pid: int) -> int:
+        try:
+            with open(f"/proc/{pid}/statm") as handle:
+                return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, ValueError, IndexError):
+            return 0
+
+    @staticmethod
+    def _children(pid: int) -> list[int]:
+        found: list[int] = []
+        try:
+            tasks = os.listdir(f"/proc/{pid}/task")
+        except OSError:
+            return found
+        for task in tasks:
+            try:
+                with open(f"/proc/{pid}/task/{task}/children") as handle:
+                    found.extend(int(x) for x in handle.read().split())
+            except (OSError, ValueError):
+                pass
+        return found
+
+    def sample(self) -> int:
+        total, stack = 0, [os.getpid()]
+        while stack:
+            pid = stack.pop()
+            total += self._rss(pid)
+            stack.extend(self._children(pid))
+        with self._lock:
+            self.peak_bytes = max(self.peak_bytes, total)
+            for label in self._active:
+                self.stage_peak[label] = max(self.stage_peak.get(label, 0), total)
+        return total
+
+    def enter(self, label: str) -> None:
+        with self._lock:
+            self._active[label] = self._active.get(label, 0) + 1
+        self.sample()
+
+    def leave(self, label: str) -> None:
+        self.sample()
+        with self._lock:
+            self._active[label] -= 1
+            if not self._active[label]:
+                del self._active[label]
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.sample()
+            self._stop.wait(self.interval)
+
+    @property
+    def available(self) -> bool:
+        return os.path.exists(f"/proc/{os.getpid()}/statm")
+
+
+class StageClock:
+    """Wall time per stage, measured by wrapping the stage functions the pipeline calls."""
+
+    def __init__(self, memory: TreeMemory) -> None:
+        self.seconds: dict[str, float] = {}
+        self.memory = memory
+        self._undo: list[tuple[object, str, object]] = []
+
+    def wrap(self, module: object, name: str, label: str) -> None:
+        original = getattr(module, name)
+
+        def timed_call(*args, **kwargs):  # type: ignore[no-untyped-def]
+            self.memory.enter(label)
+            started = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                self.seconds[label] = self.seconds.get(label, 0.0) + time.perf_counter() - started
+                self.memory.leave(label)
+
+        setattr(module, name, timed_call)
+        self._undo.append((module, name, original))
+
+    def restore(self) -> None:
+        for module, name, original in reversed(self._undo):
+            setattr(module, name, original)
+        self._undo.clear()
+
+
+def line(label: str, seconds: float, n: int, note: str = "", peak: int | None = None) -> None:
+    memory = f"  peak {peak / 2**30:5.2f} GiB" if peak else ""
+    print(f"  {label:<34} {seconds:9.2f} s  {n / max(seconds, 1e-9):12,.0f} articles/s{memory}{note}", flush=True)
+
+
+def write_jsonl(articles: Iterator[Article], folder: Path, keep: int, shard_bytes: int = 40_000_000) -> list[str]:
+    """Write ``articles`` as JSONL shards (each below the ingest file cap); return the first ``keep`` texts."""
+    sample: list[str] = []
+    shard, written, handle = 0, 0, None
+    try:
+        for article in articles:
+            if handle is None or written >= shard_bytes:
+                if handle is not None:
+                    handle.close()
+                handle = (folder / f"articles_{shard:05d}.jsonl").open("w", encoding="utf-8")
+                shard += 1
+                written = 0
+            record = {"id": article.id, "text": article.text, "published": article.published}
+            written += handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+            if len(sample) < keep:
+                sample.append(article.text)
+    finally:
+        if handle is not None:
+            handle.close()
+    return sample
 
 
 def reference_rates(texts: list[str], settings: CopySettings) -> dict[str, float]:
@@ -220,6 +367,54 @@ def reference_rates(texts: list[str], settings: CopySettings) -> dict[str, float
     return rates
 
 
+def planted_quality(result: Clustering, corpus: Corpus) -> None:
+    """Print recall/precision on the planted copies and the planted stories."""
+    copies: dict[str, str] = {}
+    story: dict[str, int] = {}
+    for k, found in enumerate(result.clusters):
+        copies.update(found.copies)
+        for article_id in found.article_ids:
+            story[article_id] = k
+
+    group = lambda article_id: copies.get(article_id, article_id)  # noqa: E731
+    found_copies = sum(1 for c, o in corpus.copy_of.items() if group(c) == group(o))
+    recall = found_copies / max(1, len(corpus.copy_of))
+    family = lambda article_id: corpus.copy_of.get(article_id, article_id)  # noqa: E731
+    correct = sum(1 for c, o in copies.items() if family(c) == family(o))
+    precision = correct / max(1, len(copies))
+    print(f"  planted-copy recall {recall:.4f} ({found_copies:,}/{len(corpus.copy_of):,}); precision {precision:.4f} ({correct:,}/{len(copies):,})")
+
+    by_event: dict[int, list[str]] = {}
+    for article_id, event in corpus.story_of.items():
+        by_event.setdefault(event, []).append(article_id)
+    pairs = [(a, b) for ids in by_event.values() for i, a in enumerate(ids) for b in ids[i + 1 :]]
+    together = sum(1 for a, b in pairs if story.get(a) == story.get(b))
+    whole = sum(1 for ids in by_event.values() if len({story.get(a) for a in ids}) == 1)
+    # Precision: of the articles a planted rewrite shares a cluster with, the share that are
+    # rewrites of its own event (a planted story has no copies, so nothing else belongs).
+    shared = same = 0
+    for k in sorted({story[a] for a in corpus.story_of}):
+        ids = result.clusters[k].article_ids
+        events = Counter(corpus.story_of[a] for a in ids if a in corpus.story_of)
+        for count in events.values():
+            shared += count * (len(ids) - 1)
+            same += count * (count - 1)
+    # Unrelated articles (not planted rewrites) merged with anything beyond their copy family.
+    merged = 0
+    unrelated = 0
+    for found in result.clusters:
+        families = {family(group(a)) for a in found.article_ids if a not in corpus.story_of}
+        count = sum(1 for a in found.article_ids if a not in corpus.story_of)
+        unrelated += count
+        if len(families) > 1 or (families and len(found.article_ids) > count):
+            merged += count
+    print(
+        f"  planted-story pair recall {together / max(1, len(pairs)):.4f} ({together:,}/{len(pairs):,});"
+        f" pair precision {same / max(1, shared):.4f} ({same:,}/{shared:,}); events kept whole {whole:,}/{len(by_event):,}"
+    )
+    print(f"  unrelated articles put in a story with anything but their copies: {merged / max(1, unrelated):.4f} ({merged:,}/{unrelated:,})")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("n", type=int, help="number of articles")
@@ -229,105 +424,86 @@ def main() -> None:
     parser.add_argument("--copy-rate", type=float, default=0.10, help="share of articles that are planted copies")
     parser.add_argument("--story-rate", type=float, default=0.01, help="chance that an event with 3-4 rewrites is planted")
     parser.add_argument("--sample", type=int, default=2000, help="articles in the single-core reference sample")
-    parser.add_argument("--stories-budget", type=float, default=900.0, help="skip story grouping when a 20k-article trial extrapolates past this many seconds")
+    parser.add_argument("--workdir", type=Path, default=None, help="folder for the JSONL files (default: a temporary folder, removed after)")
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
 
-    settings = CopySettings()
-    engine = EngineSettings(name=args.engine, processes=args.processes)
+    settings = ClusterSettings(engine=EngineSettings(name=args.engine, processes=args.processes))
     workers = _worker_count(args.processes)
     n = args.n
-    results: dict[str, float] = {}
-    print(f"scale benchmark: {n:,} articles, {workers} signature processes, {os.cpu_count()} cores; bands x rows = {band_shape(settings)}")
+    print(
+        f"scale benchmark: {n:,} articles, {workers} worker processes, {os.cpu_count()} cores;"
+        f" bands x rows = {band_shape(settings.copies)}; load average {os.getloadavg()[0]:.1f} at start"
+    )
 
     started = time.perf_counter()
     sentences, counts = load_sentences(args.data.resolve())
     corpus = Corpus(sentences, counts, args.seed, args.copy_rate, args.story_rate)
-    articles = list(corpus.articles(n))
-    timed("generate", n, started, results)
-    words = np.mean([a.text.count(" ") + 1 for a in articles[:2000]])
-    print(f"    mean words per article {words:.0f}; planted copies {len(corpus.copy_of):,}; planted story rewrites {len(corpus.story_of):,}")
-
-    if args.engine == "ray":
-        from cluster.copies import find_copies
-
-        started = time.perf_counter()
-        copies = find_copies(articles, settings, engine)
-        timed("copies (ray, all stages)", n, started, results)
-    else:
-        started = time.perf_counter()
-        signatures = article_signatures((a.text for a in articles), settings, engine)
-        elapsed = timed("signatures", n, started, results)
-        print(f"    = {n / elapsed / workers:,.0f} articles/s per core")
-        started = time.perf_counter()
-        bands, rows = band_shape(settings)
-        candidates = candidate_pairs(signatures, bands, rows, exclude=empty_signature_rows(signatures))
-        timed("candidate search", n, started, results)
-        print(f"    {len(candidates):,} candidate pairs")
-        started = time.perf_counter()
-        verified = verify_pairs(signatures, candidates, settings.threshold)
-        labels = connected_components(n, verified)
-        copies = copy_map([a.id for a in articles], [a.published for a in articles], labels)
-        timed("verification+components", n, started, results)
-        del signatures, candidates, labels
+    with tempfile.TemporaryDirectory(dir=args.workdir) as folder:
+        sample = write_jsonl(corpus.articles(n), Path(folder), args.sample)
+        size = sum(p.stat().st_size for p in Path(folder).iterdir())
+        line("generate + write JSONL", time.perf_counter() - started, n, f"  ({size / 2**30:.2f} GiB in {len(os.listdir(folder))} files)")
+        words = np.mean([len(t.split()) for t in sample]) if sample else 0.0
+        print(f"    mean words per article {words:.0f}; planted copies {len(corpus.copy_of):,}; planted story rewrites {len(corpus.story_of):,}")
         gc.collect()
-    copies_total = sum(results.values()) - results["generate"]
-    print(f"  {'copies, all stages':<26} {copies_total:9.2f} s  {n / copies_total:12,.0f} articles/s")
 
-    # Quality on the planted copies.
-    group = lambda article_id: copies.get(article_id, article_id)  # noqa: E731
-    found = sum(1 for c, o in corpus.copy_of.items() if group(c) == group(o))
-    recall = found / max(1, len(corpus.copy_of))
-    family = lambda article_id: corpus.copy_of.get(article_id, article_id)  # noqa: E731
-    correct = sum(1 for c, o in copies.items() if family(c) == family(o))
-    precision = correct / max(1, len(copies))
-    print(f"  planted-copy recall {recall:.4f} ({found:,}/{len(corpus.copy_of):,}); precision {precision:.4f} ({correct:,}/{len(copies):,})")
-
-    try:
-        from cluster.stories import group_stories
-    except ImportError:
-        group_stories = None
-        print("  stories: cluster.stories.group_stories not available; skipped")
-    if group_stories is not None:
-        trial_n = min(n, 20_000)
-        trial_ids = {a.id for a in articles[:trial_n]}
-        started = time.perf_counter()
-        groups = group_stories(articles[:trial_n], {c: o for c, o in copies.items() if c in trial_ids and o in trial_ids}, StorySettings())
-        trial = time.perf_counter() - started
-        projected = trial * n / trial_n
-        if trial_n < n and projected <= args.stories_budget:
+        memory = TreeMemory()
+        clock = StageClock(memory)
+        clock.wrap(cluster.ingest, "load_articles", "ingest (load_articles)")
+        for module, name, label in (
+            (cluster.copies, "article_signatures", "copies: signatures"),
+            (cluster.copies, "candidate_pairs", "copies: LSH candidates"),
+            (cluster.copies, "verify_pairs", "copies: verification"),
+            (cluster.copies, "connected_components", "copies: components + map"),
+            (cluster.copies, "copy_map", "copies: components + map"),
+            (cluster.copies, "find_copies", "copies, all stages"),
+            (cluster.stories, "story_vectors", "stories: vectors"),
+            (cluster.stories, "candidate_pairs", "stories: candidates"),
+            (cluster.stories, "verified_edges", "stories: verification"),
+            (cluster.stories, "average_link", "stories: average link"),
+            (cluster.stories, "group_stories", "stories, all stages"),
+        ):
+            clock.wrap(module, name, label)
+        with memory:
             started = time.perf_counter()
-            groups = group_stories(articles, copies, StorySettings())
-            trial_n = n
-            trial = time.perf_counter() - started
-        if trial_n == n:
-            results["stories"] = trial
-            print(f"  {'stories (group_stories)':<26} {trial:9.2f} s  {n / trial:12,.0f} articles/s")
-            story = {article_id: k for k, members in enumerate(groups) for article_id in members}
-            by_event: dict[int, list[str]] = {}
-            for article_id, event in corpus.story_of.items():
-                by_event.setdefault(event, []).append(article_id)
-            pairs = [(a, b) for ids in by_event.values() for i, a in enumerate(ids) for b in ids[i + 1 :]]
-            together = sum(1 for a, b in pairs if story.get(a) == story.get(b))
-            print(f"    planted-story pair recall {together / max(1, len(pairs)):.3f} ({together:,}/{len(pairs):,})")
-        else:
-            results["stories (projected)"] = projected
-            print(
-                f"  stories (group_stories): {trial_n:,}-article trial took {trial:.1f} s ({trial_n / trial:,.0f} articles/s);"
-                f" projected {projected:,.0f} s for {n:,} > budget {args.stories_budget:.0f} s, so not run at full size"
-            )
-        del groups
+            ingested = cluster.ingest.load_articles([folder], settings.ingest)
+            ingest_seconds = time.perf_counter() - started
+            result = cluster.pipeline.cluster_articles(ingested.articles, settings, skipped=ingested.skipped)
+            end_to_end = time.perf_counter() - started
+            memory.sample()
+        clock.restore()
 
-    end_to_end = sum(v for k, v in results.items())
+    print("  end to end (load_articles + cluster_articles, as `storyfold cluster`):")
+    peaks = memory.stage_peak
+    line("ingest (load_articles)", ingest_seconds, n, f"  ({len(ingested.articles):,} articles, {len(ingested.skipped):,} skipped)", peaks.get("ingest (load_articles)"))
+    del ingested
+    for label, seconds in clock.seconds.items():
+        if label.startswith("copies:"):
+            line(label, seconds, n, f"  (= {n / seconds / workers:,.0f} per core)" if label == "copies: signatures" else "", peaks.get(label))
+    line("copies, all stages", clock.seconds.get("copies, all stages", 0.0), n, "", peaks.get("copies, all stages"))
+    for label, seconds in clock.seconds.items():
+        if label.startswith("stories:"):
+            line(label, seconds, n, "", peaks.get(label))
+    line("stories, all stages", clock.seconds.get("stories, all stages", 0.0), n, "", peaks.get("stories, all stages"))
+    assembly = end_to_end - ingest_seconds - clock.seconds.get("copies, all stages", 0.0) - clock.seconds.get("stories, all stages", 0.0)
+    line("assembly + accounting", assembly, n)
+    line("END TO END", end_to_end, n, f"  = {end_to_end / 60:.1f} min")
     own, children = peak_rss_gib()
-    print(f"  end to end (generate + copies + stories): {end_to_end:,.1f} s = {end_to_end / 60:.1f} min")
-    print(f"  peak RSS: main process {own:.2f} GiB; largest worker {children:.2f} GiB")
-
-    sample = [a.text for a in articles[: args.sample]]
-    del articles
+    tree = max(memory.peak_bytes / 2**30, own) if memory.available else own + children  # sampling can miss a spike
+    print(f"  peak RSS: main process {own:.2f} GiB; main process and its workers at once {tree:.2f} GiB (sampled every {memory.interval} s)")
+    meets_time = end_to_end <= TARGET_SECONDS
+    meets_memory = tree <= TARGET_GIB
+    print(
+        f"  target (<= {TARGET_SECONDS / 60:.0f} min, <= {TARGET_GIB:.0f} GiB): time {'MET' if meets_time else 'MISSED'}"
+        f" ({end_to_end / 60:.1f} min), memory {'MET' if meets_memory else 'MISSED'} ({tree:.2f} GiB); load average now {os.getloadavg()[0]:.1f}"
+    )
+    print(f"  {len(result.clusters):,} clusters")
+    planted_quality(result, corpus)
+    del result
     gc.collect()
+
     print(f"  single-core reference on {len(sample):,} of these articles (best of 3):")
-    rates = reference_rates(sample, settings)
+    rates = reference_rates(sample, settings.copies)
     ours = rates["storyfold signatures (1 core)"]
     for name, value in rates.items():
         ratio = "" if name.startswith("storyfold") else f"  (storyfold = {ours / value:.2f}x)"

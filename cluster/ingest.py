@@ -148,9 +148,10 @@ class _Reader:
         self.patterns = [re.compile(p, re.I) for p in settings.boilerplate_patterns]
         self.seen: dict[str, str] = {}
         self.count = 0
+        self.cleaner = _Cleaner(self.patterns)
 
     # -- records -------------------------------------------------------------------------
-    def make_article(self, record: dict[str, Any], default_id: str, where: str) -> Article:
+    def make_article(self, record: dict[str, Any], default_id: str, where: str, cleaned: str | None = None) -> Article:
         raw_id = record.get("id")
         if raw_id is None or raw_id == "":
             article_id = default_id
@@ -165,7 +166,7 @@ class _Reader:
             raise _Skip("record has no text")
         if not isinstance(text_value, str):
             raise _Skip(f"field 'text' must be a string, got {type(text_value).__name__}")
-        text = clean_text(text_value, self.patterns)
+        text = clean_text(text_value, self.patterns) if cleaned is None else cleaned
         if not text:
             raise _Skip("record has no text (empty after removing markup and boilerplate)")
         url = _optional_str(record, "url")
@@ -228,13 +229,13 @@ class _Reader:
         for record, record_id, where in records:
             yield self.to_article(record, record_id, where)
 
-    def to_article(self, record: Any, default_id: str, where: str) -> Article | Skipped:
+    def to_article(self, record: Any, default_id: str, where: str, cleaned: str | None = None) -> Article | Skipped:
         try:
             if isinstance(record, _Skip):
                 raise record
             if not isinstance(record, dict):
                 raise _Skip(f"expected a JSON object, got {type(record).__name__}")
-            article = self.make_article(record, default_id, where)
+            article = self.make_article(record, default_id, where, cleaned)
         except _Skip as skip:
             return Skipped(where, skip.reason)
         return self.accept(article, where)
@@ -303,30 +304,114 @@ class _Reader:
             yield Skipped(rel, f"cannot read: {exc.strerror or exc}")
             return
         produced = False
+        # Lines are parsed here in order; the texts of a batch are cleaned together, on
+        # every core for large files (cleaning is most of the work of ingest), while the
+        # next batch is parsed.
+        batch: list[tuple[str, Any]] = []
+        pending: tuple[list[tuple[str, Any]], Callable[[], list[str]]] | None = None
         with handle:
             for number, line, oversize in _bounded_lines(handle, cap):
                 where = f"{rel}:{number}"
                 if oversize:
                     produced = True
-                    yield Skipped(where, f"line is over the cap (ingest.max_file_bytes = {cap} bytes)")
-                    continue
-                if not line.strip():
-                    continue
-                produced = True
-                try:
-                    record_text = _decode(line, where, self.warn)
-                    try:
-                        record: Any = json.loads(record_text)
-                    except json.JSONDecodeError as exc:
-                        raise _Skip(f"bad JSONL line: {exc.msg} at column {exc.colno}") from None
-                    except RecursionError:
-                        raise _Skip("bad JSONL line: nested too deeply") from None
-                except _Skip as skip:
-                    yield Skipped(where, skip.reason)
-                    continue
-                yield self.to_article(record, where, where)
+                    batch.append((where, Skipped(where, f"line is over the cap (ingest.max_file_bytes = {cap} bytes)")))
+                elif line.strip():
+                    produced = True
+                    batch.append((where, self.parse_jsonl_line(line, where)))
+                if len(batch) >= _CLEAN_BATCH:
+                    if pending is not None:
+                        yield from self.finish_batch(*pending)
+                    pending = (batch, self.cleaner.submit(_texts(batch)))
+                    batch = []
+            if pending is not None:
+                yield from self.finish_batch(*pending)
+            yield from self.finish_batch(batch, self.cleaner.submit(_texts(batch)))
         if not produced:
             yield Skipped(rel, "empty file")
+
+    def parse_jsonl_line(self, line: bytes, where: str) -> Any:
+        """The JSON value of one line, or the Skipped it makes."""
+        try:
+            record_text = _decode(line, where, self.warn)
+            try:
+                return json.loads(record_text)
+            except json.JSONDecodeError as exc:
+                raise _Skip(f"bad JSONL line: {exc.msg} at column {exc.colno}") from None
+            except RecursionError:
+                raise _Skip("bad JSONL line: nested too deeply") from None
+        except _Skip as skip:
+            return Skipped(where, skip.reason)
+
+    def finish_batch(self, batch: list[tuple[str, Any]], texts: Callable[[], list[str]]) -> Iterator[Article | Skipped]:
+        """Articles and skips of parsed lines, in order; ``texts`` gives their cleaned texts."""
+        cleaned = iter(texts())
+        for where, record in batch:
+            if isinstance(record, Skipped):
+                yield record
+            elif isinstance(record, dict) and isinstance(record.get("text"), str):  # as in _texts
+                yield self.to_article(record, where, where, next(cleaned))
+            else:
+                yield self.to_article(record, where, where)
+
+    def close(self) -> None:
+        self.cleaner.close()
+
+
+_CLEAN_BATCH = 2048  # JSONL lines parsed before their texts are cleaned together
+_PARALLEL_CLEAN_FROM = 512  # texts in a batch from which worker processes clean them
+_CLEAN_CHUNK = 128  # texts per task handed to a worker
+
+
+class _Cleaner:
+    """``clean_text`` over lists of texts: in worker processes (started on first need, one
+    per core) for long lists, else here. The output is the same either way."""
+
+    def __init__(self, patterns: Sequence[re.Pattern[str]]) -> None:
+        self.patterns = list(patterns)
+        self.pool: Any = None
+
+    def submit(self, texts: list[str]) -> Callable[[], list[str]]:
+        """Start cleaning ``texts``; the returned function waits for and returns the result."""
+        workers = _cores()
+        if workers == 1 or len(texts) < _PARALLEL_CLEAN_FROM:
+            return lambda: [clean_text(t, self.patterns) for t in texts]
+        if self.pool is None:
+            import multiprocessing
+
+            method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+            self.pool = multiprocessing.get_context(method).Pool(workers, _init_cleaner, (self.patterns,))
+        chunks = [texts[i : i + _CLEAN_CHUNK] for i in range(0, len(texts), _CLEAN_CHUNK)]
+        result = self.pool.map_async(_clean_chunk, chunks, chunksize=1)
+        return lambda: [text for part in result.get() for text in part]
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
+            self.pool.join()
+            self.pool = None
+
+
+def _texts(batch: list[tuple[str, Any]]) -> list[str]:
+    """The texts to clean of a batch of parsed lines (records with a string ``text``)."""
+    return [r["text"] for _, r in batch if isinstance(r, dict) and isinstance(r.get("text"), str)]
+
+
+_WORKER_PATTERNS: list[re.Pattern[str]] = []
+
+
+def _init_cleaner(patterns: list[re.Pattern[str]]) -> None:
+    _WORKER_PATTERNS[:] = patterns
+
+
+def _clean_chunk(texts: list[str]) -> list[str]:
+    return [clean_text(t, _WORKER_PATTERNS) for t in texts]
+
+
+def _cores() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return max(1, os.cpu_count() or 1)
 
 
 def _bounded_lines(handle: Any, cap: int) -> Iterator[tuple[int, bytes, bool]]:
@@ -408,26 +493,29 @@ def iter_articles(
     for root in roots:
         if not os.path.lexists(root):
             raise InputPathError(f"input path {str(root)!r} does not exist")
-    for root in roots:
-        if root.is_dir():
-            files = [(path, _relative(path, root), why) for path, why in _walk(root)]
-        else:
-            files = [(root, _display(root.name), None)]
-        for path, rel, why in files:
-            if why is not None:
-                items: Iterable[Article | Skipped] = [Skipped(rel, why)]
-            elif path.suffix.lower() not in SUPPORTED_EXTENSIONS:
-                items = [
-                    Skipped(rel, f"unsupported file type {path.suffix or '(none)'!r} (supported: {', '.join(SUPPORTED_EXTENSIONS)})")
-                ]
-            elif path.is_symlink() and not path.exists():
-                items = [Skipped(rel, "broken symbolic link (its target is missing, or it points to itself)")]
+    try:
+        for root in roots:
+            if root.is_dir():
+                files = [(path, _relative(path, root), why) for path, why in _walk(root)]
             else:
-                items = reader.read_file(path, rel)
-            for item in items:
-                if isinstance(item, Skipped) and warn:
-                    warn(f"skipped {item.input}: {item.reason}")
-                yield item
+                files = [(root, _display(root.name), None)]
+            for path, rel, why in files:
+                if why is not None:
+                    items: Iterable[Article | Skipped] = [Skipped(rel, why)]
+                elif path.suffix.lower() not in SUPPORTED_EXTENSIONS:
+                    items = [
+                        Skipped(rel, f"unsupported file type {path.suffix or '(none)'!r} (supported: {', '.join(SUPPORTED_EXTENSIONS)})")
+                    ]
+                elif path.is_symlink() and not path.exists():
+                    items = [Skipped(rel, "broken symbolic link (its target is missing, or it points to itself)")]
+                else:
+                    items = reader.read_file(path, rel)
+                for item in items:
+                    if isinstance(item, Skipped) and warn:
+                        warn(f"skipped {item.input}: {item.reason}")
+                    yield item
+    finally:
+        reader.close()
 
 
 def load_articles(

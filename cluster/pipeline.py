@@ -48,11 +48,13 @@ def cluster_articles(
         progress(f"grouping {len(articles)} articles into stories")
     groups = group_stories(articles, copies, settings.stories)
 
-    clusters = []
-    for group in groups:
-        members = set(group)
-        inside = {c: o for c, o in copies.items() if c in members and o in members}
-        clusters.append(Cluster.of(list(group), inside))
+    group_of = {article_id: k for k, group in enumerate(groups) for article_id in group}
+    inside: dict[int, dict[str, str]] = {}
+    for c, o in copies.items():
+        k = group_of.get(c)
+        if k is not None and group_of.get(o) == k:
+            inside.setdefault(k, {})[c] = o
+    clusters = [Cluster.of(list(group), inside.get(k)) for k, group in enumerate(groups)]
     clusters.sort(key=lambda c: c.article_ids)
     result = Clustering(articles=articles, clusters=tuple(clusters), skipped=tuple(skipped))
     check_accounting(result)

@@ -30,7 +30,7 @@ import re
 import unicodedata
 import zlib
 from datetime import date
-from typing import TYPE_CHECKING, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Mapping, Sequence, TypeVar
 
 from .settings import StorySettings
 
@@ -41,6 +41,9 @@ if TYPE_CHECKING:  # pragma: no cover
     import scipy.sparse as sp
 
     from .types import Article
+
+_In = TypeVar("_In")
+_Out = TypeVar("_Out")
 
 __all__ = ["group_stories", "story_vectors", "candidate_pairs", "verified_edges", "average_link", "attach_loners"]
 
@@ -98,8 +101,9 @@ def cluster_originals(articles: Sequence["Article"], settings: StorySettings) ->
     if n <= 1:
         return list(range(n))
     vectors = story_vectors(articles, settings)
-    rows, cols = candidate_pairs(vectors, settings)
+    rows, cols = candidate_pairs(vectors, settings, articles)
     rows, cols, sims = verified_edges(vectors, rows, cols, articles, settings)
+    del vectors  # not needed for grouping: free it before the grouping's own structures grow
     labels = average_link(n, rows, cols, sims, settings.min_similarity)
     return attach_loners(labels, rows, cols, sims, settings.attach_similarity)
 
@@ -237,10 +241,18 @@ def _column_batches(articles: Sequence["Article"], settings: StorySettings) -> "
         yield from map(_batch_columns, tasks)
         return
     import multiprocessing
+    from collections import deque
 
     method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
     with multiprocessing.get_context(method).Pool(workers) as pool:
-        yield from pool.imap(_batch_columns, tasks, chunksize=1)
+        # A few batches in flight, not all: Pool.imap would copy every text into its queue at once.
+        pending: deque = deque()
+        for task in tasks:
+            pending.append(pool.apply_async(_batch_columns, (task,)))
+            if len(pending) > 2 * workers:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
 
 
 def _cores() -> int:
@@ -275,30 +287,60 @@ def story_vectors(articles: Sequence["Article"], settings: StorySettings) -> "sp
 
     n = len(articles)
     width = _BUCKETS * 4
-    cols_parts, count_parts = [], []
+    # Counts go straight into two arrays reserved for 2 * max_words distinct columns an
+    # article (pages are only taken as they are written), grown if ever needed, so no list
+    # of parts is joined at the end (which would hold the counts twice).
+    capacity = max(1, n) * 2 * settings.max_words
+    data_all = np.empty(capacity, dtype=np.float32)
+    cols_all = np.empty(capacity, dtype=np.int32)
+    filled = 0
+    count_parts = []
     for cols, counts in _column_batches(articles, settings):
-        cols_parts.append(np.frombuffer(cols, dtype=np.int64).astype(np.int32))
-        count_parts.append(np.frombuffer(counts, dtype=np.int64))
+        # Occurrences become counts batch by batch, so all occurrences are never held at once.
+        batch_indptr = np.zeros(len(counts) + 1, dtype=np.int64)
+        np.cumsum(np.frombuffer(counts, dtype=np.int64), out=batch_indptr[1:])
+        cols_array = np.frombuffer(cols, dtype=np.int64).astype(np.int32)
+        batch = sp.csr_matrix((np.ones(len(cols_array), dtype=np.float32), cols_array, batch_indptr), shape=(len(counts), width))
+        batch.sum_duplicates()  # also sorts the columns of each row
+        if filled + batch.nnz > capacity:
+            capacity = max(2 * capacity, filled + batch.nnz)
+            data_all = np.concatenate([data_all[:filled], np.empty(capacity - filled, dtype=np.float32)])
+            cols_all = np.concatenate([cols_all[:filled], np.empty(capacity - filled, dtype=np.int32)])
+        data_all[filled : filled + batch.nnz] = batch.data
+        cols_all[filled : filled + batch.nnz] = batch.indices
+        filled += batch.nnz
+        count_parts.append(np.diff(batch.indptr))
+        del batch, cols_array
     counts = np.concatenate(count_parts) if count_parts else np.zeros(0, np.int64)
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(counts, out=indptr[1:])
-    cols_all = np.concatenate(cols_parts) if cols_parts else np.zeros(0, np.int32)
-    del cols_parts
-    tf = sp.csr_matrix((np.ones(len(cols_all), dtype=np.float32), cols_all, indptr), shape=(n, width))
-    del cols_all
-    tf.sum_duplicates()  # also sorts the columns of each row
-    df = np.bincount(tf.indices, minlength=width).astype(np.float32)
+    data_all, cols_all = data_all[:filled], cols_all[:filled]
+    tf = sp.csr_matrix((data_all, cols_all, indptr), shape=(n, width))
+    del data_all, cols_all
+    tf.has_canonical_format = True  # each batch was summed and sorted
+    df = np.zeros(width, dtype=np.float32)
+    for start in range(0, tf.nnz, 1 << 24):  # bincount widens its input: a slice at a time
+        df += np.bincount(tf.indices[start : start + (1 << 24)], minlength=width)
     idf = np.log((1.0 + n) / (1.0 + df)) + 1.0
     if n >= DROP_UNIQUE_TERMS_FROM:
         idf[df < 2] = 0.0
     del df
     weights = np.array([1.0, settings.title_weight, settings.names_weight, settings.lead_weight], dtype=np.float32)
     weights = np.sqrt(weights / weights.sum())
-    out_rows = []
-    step = 65536
+    # Weighted rows are written over the counts: a slice never has more entries weighted
+    # than counted, so the output never overtakes the input still to be read.
+    data, indices = tf.data, tf.indices
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    step = 16_384  # rows weighed at once: their temporaries are ~60 bytes an entry
     for start in range(0, n, step):
-        out_rows.append(_weigh_rows(tf[start : start + step], idf, weights, settings.vector_terms))
-    return sp.vstack(out_rows, format="csr") if out_rows else sp.csr_matrix((0, width), dtype=np.float32)
+        stop = min(start + step, n)
+        part = _weigh_rows(tf[start:stop], idf, weights, settings.vector_terms)
+        first = indptr[start]
+        data[first : first + part.nnz] = part.data
+        indices[first : first + part.nnz] = part.indices
+        indptr[start + 1 : stop + 1] = first + part.indptr[1:]
+    del tf
+    return sp.csr_matrix((data[: indptr[-1]], indices[: indptr[-1]], indptr), shape=(n, width))
 
 
 def _weigh_rows(tf: "sp.csr_matrix", idf: "np.ndarray", weights: "np.ndarray", keep: int) -> "sp.csr_matrix":
@@ -325,81 +367,303 @@ def _weigh_rows(tf: "sp.csr_matrix", idf: "np.ndarray", weights: "np.ndarray", k
     return sp.csr_matrix((data, cols, indptr), shape=tf.shape)
 
 
-def candidate_pairs(vectors: "sp.csr_matrix", settings: StorySettings) -> tuple["np.ndarray", "np.ndarray"]:
+def candidate_pairs(
+    vectors: "sp.csr_matrix", settings: StorySettings, articles: Sequence["Article"] | None = None
+) -> tuple["np.ndarray", "np.ndarray"]:
     """Candidate pairs (row < col) from an inverted index over each article's top terms.
 
     Each article keeps its ``index_terms`` heaviest terms; terms held by more than
     ``max_posting`` articles are dropped from the index (too common to point at a story).
-    Scores are pruned dot products; each article keeps its ``neighbors`` best.
+    Scores are pruned dot products; each article keeps its ``neighbors`` best. Rows are
+    scored in blocks (sparse products against the index, on every core), so memory stays
+    bounded. With ``articles`` and ``max_days_apart`` set, a block is only scored against
+    the articles published within that many days of it (and the undated ones): pairs
+    further apart never take a neighbour's place, and a term is too common when more than
+    ``max_posting`` of those articles hold it, so the cap means the same on a day of news
+    and on two years of it.
+
+    Example:
+        >>> from cluster.types import Article
+        >>> arts = [Article("a", "Quake hits Chile."), Article("b", "Quake hits Chile today."), Article("c", "Rain in Oslo.")]
+        >>> [x.tolist() for x in candidate_pairs(story_vectors(arts, StorySettings()), StorySettings(), arts)]
+        [[0], [1]]
+    """
+    import numpy as np
+
+    n = vectors.shape[0]
+    days = None
+    if articles is not None and settings.max_days_apart > 0:
+        days = np.array([_day_number(a.published) for a in articles], dtype=np.float64)
+    blocks = _candidate_blocks(_top_terms(vectors, settings.index_terms), days, settings.max_days_apart, settings.max_posting)
+    parts = _map_blocks(blocks, settings.neighbors, settings.max_posting)
+    rows = np.concatenate([r for r, _ in parts]) if parts else np.zeros(0, dtype=np.int64)
+    cols = np.concatenate([c for _, c in parts]) if parts else np.zeros(0, dtype=np.int64)
+    del parts
+    lo, hi = np.minimum(rows, cols), np.maximum(rows, cols)
+    valid = lo != hi
+    keys = lo[valid].astype(np.int64) * n + hi[valid]
+    keys.sort()
+    keys = keys[np.concatenate([[True], keys[1:] != keys[:-1]])] if len(keys) else keys
+    return keys // n, keys % n
+
+
+# A block of rows is scored at once when the index entries it may touch stay below this
+# (bounds the memory of one sparse product; two of them run at a time on two cores).
+_BLOCK_WORK = 2_500_000
+_BLOCK_ROWS = 16_384
+# Value bits of the packed sort keys (row, falling value, tie breaker) of the top-k helpers.
+_VALUE_BITS = 24
+
+
+class _Block:
+    """One block of candidate search: query rows against a window of index rows.
+
+    ``query`` and ``index`` are CSR matrices of pruned vectors; ``query_ids`` and
+    ``index_ids`` their article numbers; ``query_days`` and ``index_days`` their day
+    numbers (None when dates are not checked).
+    """
+
+    __slots__ = ("query", "query_ids", "query_days", "index_t", "index_ids", "index_days", "max_days")
+
+    def __init__(self, query, query_ids, query_days, index_t, index_ids, index_days, max_days):  # type: ignore[no-untyped-def]
+        self.query, self.query_ids, self.query_days = query, query_ids, query_days
+        self.index_t, self.index_ids, self.index_days = index_t, index_ids, index_days
+        self.max_days = max_days
+
+
+def _candidate_blocks(pruned: "sp.csr_matrix", days: "np.ndarray | None", max_days: int, max_posting: int) -> "Iterator[_Block]":
+    """Split the rows of ``pruned`` into blocks, each with the window of rows it is scored against.
+
+    Rows are taken in date order (undated last); a block of dated rows is scored against
+    the dated rows within ``max_days`` of its first and last day plus all undated rows, an
+    undated block against everything. A block holds as many rows as keep its product small.
     """
     import numpy as np
     import scipy.sparse as sp
 
-    n = vectors.shape[0]
-    pruned = _top_terms(vectors, settings.index_terms)
-    df = np.bincount(pruned.indices, minlength=pruned.shape[1])
-    keep = df <= settings.max_posting
-    pruned = pruned @ sp.diags(keep.astype(np.float32))
-    pruned.eliminate_zeros()
-    transposed = pruned.T.tocsr()
-    rows_out: list[np.ndarray] = []
-    cols_out: list[np.ndarray] = []
-    chunk = 4096
-    for start in range(0, n, chunk):
-        block = (pruned[start : start + chunk] @ transposed).tocsr()
-        r, c = _top_per_row(block, start, settings.neighbors)
-        rows_out.append(r)
-        cols_out.append(c)
-    rows = np.concatenate(rows_out) if rows_out else np.zeros(0, dtype=np.int64)
-    cols = np.concatenate(cols_out) if cols_out else np.zeros(0, dtype=np.int64)
-    lo, hi = np.minimum(rows, cols), np.maximum(rows, cols)
-    valid = lo != hi
-    keys = np.unique(lo[valid].astype(np.int64) * n + hi[valid])
-    return keys // n, keys % n
+    n = pruned.shape[0]
+    if days is None:
+        order = np.arange(n)
+        dated = 0
+    else:
+        known = ~np.isnan(days)
+        order = np.concatenate([np.flatnonzero(known)[np.argsort(days[known], kind="stable")], np.flatnonzero(~known)])
+        dated = int(known.sum())
+    ordered = pruned[order]
+    del pruned  # the only reference: candidate_pairs passes it straight in
+    sorted_days = days[order[:dated]] if days is not None else None
+    # Work of a row: the index entries its terms point at in its date window (a term's share
+    # of the window taken as its share of all rows), at most max_posting a term.
+    share = np.ones(n)
+    if sorted_days is not None and dated:
+        reach = np.searchsorted(sorted_days, sorted_days + max_days, side="right")
+        reach -= np.searchsorted(sorted_days, sorted_days - max_days, side="left")
+        share[:dated] = (reach + (n - dated)) / n
+    df = np.bincount(ordered.indices, minlength=ordered.shape[1]).astype(np.float64)
+    row_of = np.repeat(np.arange(n), np.diff(ordered.indptr))
+    work = np.bincount(row_of, weights=np.minimum(df[ordered.indices] * share[row_of], max_posting), minlength=n)
+    del df, row_of, share
+    full_t = None
+
+    def transposed_all():  # type: ignore[no-untyped-def]
+        nonlocal full_t
+        if full_t is None:
+            full_t = ordered.T.tocsr()
+        return full_t
+
+    cuts = _block_cuts(work, dated)
+    for start, stop in zip(cuts[:-1], cuts[1:]):
+        query = ordered[start:stop]
+        query_ids = order[start:stop]
+        if start >= dated or sorted_days is None:  # undated rows (or no date check): all rows
+            yield _Block(query, query_ids, None, transposed_all(), order, None, max_days)
+            continue
+        lo = int(np.searchsorted(sorted_days, sorted_days[start] - max_days, side="left"))
+        hi = int(np.searchsorted(sorted_days, sorted_days[stop - 1] + max_days, side="right"))
+        window_days = np.concatenate([sorted_days[lo:hi], np.full(n - dated, np.nan)])
+        if (hi - lo) + (n - dated) > n - n // 8:  # nearly everything: one transpose serves all
+            full_days = np.concatenate([sorted_days, np.full(n - dated, np.nan)])
+            yield _Block(query, query_ids, sorted_days[start:stop], transposed_all(), order, full_days, max_days)
+            continue
+        window = sp.vstack([ordered[lo:hi], ordered[dated:]], format="csr") if dated < n else ordered[lo:hi]
+        index_ids = np.concatenate([order[lo:hi], order[dated:]])
+        yield _Block(query, query_ids, sorted_days[start:stop], window.T.tocsr(), index_ids, window_days, max_days)
+
+
+def _block_cuts(work: "np.ndarray", dated: int) -> list[int]:
+    """Block boundaries over rows with estimated ``work``: at most ``_BLOCK_WORK`` each (one row at least), none across ``dated``."""
+    import numpy as np
+
+    n = len(work)
+    cuts = [0]
+    total = np.concatenate([[0.0], np.cumsum(work)])
+    while cuts[-1] < n:
+        start = cuts[-1]
+        limit = dated if start < dated else n
+        stop = int(np.searchsorted(total, total[start] + _BLOCK_WORK, side="right")) - 1
+        cuts.append(max(start + 1, min(stop, limit, start + _BLOCK_ROWS)))
+    return cuts
+
+
+def _map_blocks(blocks: "Iterator[_Block]", k: int, max_posting: int) -> list[tuple["np.ndarray", "np.ndarray"]]:
+    """Top-``k`` candidates of every block, in block order, on every core."""
+    return list(_ordered_map(lambda block: _block_candidates(block, k, max_posting), blocks))
+
+
+def _ordered_map(function: "Callable[[_In], _Out]", items: "Iterable[_In]") -> "Iterator[_Out]":
+    """``map(function, items)`` on every core, in order, with a few items in flight.
+
+    Threads, not processes: the work is sparse products, sorts and gathers in scipy and
+    numpy, which run outside the interpreter lock, on arrays no process has to copy.
+    """
+    workers = _cores()
+    if workers == 1:
+        yield from map(function, items)
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(workers) as pool:
+        pending: list = []
+        for item in items:
+            pending.append(pool.submit(function, item))
+            if len(pending) > workers:
+                yield pending.pop(0).result()
+        for future in pending:
+            yield future.result()
+
+
+def _block_candidates(block: _Block, k: int, max_posting: int) -> tuple["np.ndarray", "np.ndarray"]:
+    """Article numbers of the ``k`` best candidates of each query row of ``block``; terms
+    held by more than ``max_posting`` rows of the block's window are left out."""
+    import numpy as np
+
+    query = block.query
+    common = np.diff(block.index_t.indptr) > max_posting
+    if common[query.indices].any():
+        query = query.copy()
+        query.data[common[query.indices]] = 0
+        query.eliminate_zeros()
+    product = (query @ block.index_t).tocsr()
+    local = np.repeat(np.arange(product.shape[0], dtype=np.int64), np.diff(product.indptr))
+    cols = block.index_ids[product.indices]
+    rows = block.query_ids[local]
+    keep = (cols != rows) & (product.data > 0)
+    if block.query_days is not None and block.index_days is not None:
+        gap = np.abs(block.query_days[local] - block.index_days[product.indices])
+        keep &= ~(gap > block.max_days)  # NaN (undated) keeps the pair
+    local, cols, scores = local[keep], cols[keep], product.data[keep]
+    del product, keep
+    chosen_rows, chosen_cols = _top_per_row(local, cols, scores, k)
+    return block.query_ids[chosen_rows], chosen_cols
 
 
 def _top_terms(vectors: "sp.csr_matrix", k: int) -> "sp.csr_matrix":
-    """Keep each row's ``k`` largest entries (ties by column, so deterministic)."""
+    """Keep each row's ``k`` largest entries (ties by column, so deterministic), a slice of rows at a time."""
     import numpy as np
     import scipy.sparse as sp
 
-    row_of = np.repeat(np.arange(vectors.shape[0]), np.diff(vectors.indptr))
-    chosen = np.sort(_heaviest_per_row(row_of, vectors.data, k))
-    return sp.csr_matrix((vectors.data[chosen], (row_of[chosen], vectors.indices[chosen])), shape=vectors.shape)
+    lengths = np.diff(vectors.indptr)
+    if not len(lengths) or lengths.max() <= k:
+        return vectors.copy()
+    indptr = np.zeros(vectors.shape[0] + 1, dtype=np.int64)
+    np.cumsum(np.minimum(lengths, k), out=indptr[1:])
+    data = np.empty(indptr[-1], dtype=vectors.data.dtype)
+    indices = np.empty(indptr[-1], dtype=vectors.indices.dtype)
+    step = 16_384
+    for start in range(0, vectors.shape[0], step):
+        stop = min(start + step, vectors.shape[0])
+        first, last = vectors.indptr[start], vectors.indptr[stop]
+        row_of = np.repeat(np.arange(stop - start, dtype=np.int64), lengths[start:stop])
+        chosen = np.sort(_heaviest_per_row(row_of, vectors.data[first:last], k)) + first
+        data[indptr[start] : indptr[stop]] = vectors.data[chosen]
+        indices[indptr[start] : indptr[stop]] = vectors.indices[chosen]
+    return sp.csr_matrix((data, indices, indptr), shape=vectors.shape)
+
+
+def _value_key(data: "np.ndarray") -> "np.ndarray":
+    """Falling values in [0, 1] as rising integers of ``_VALUE_BITS`` bits (values beyond are clipped)."""
+    import numpy as np
+
+    top = (1 << _VALUE_BITS) - 1
+    return top - np.rint(np.clip(data, 0.0, 1.0) * top).astype(np.int64)
 
 
 def _heaviest_per_row(row_of: "np.ndarray", data: "np.ndarray", k: int) -> "np.ndarray":
     """Positions of the ``k`` largest values of each row; ``row_of`` is sorted, values lie in [0, 1].
 
-    One stable sort on a composite key (row, then falling value); ties keep their input
-    order (columns are sorted within a row), so the choice is deterministic.
+    One sort of packed integer keys (row, falling value, position in the row); ties keep
+    their input order (columns are sorted within a row), so the choice is deterministic.
+    Values closer than 2**-24 count as ties.
     """
     import numpy as np
 
-    order = np.argsort(row_of * 4.0 + (2.0 - np.minimum(data, 1.5)), kind="stable")
-    row_sorted = row_of[order]
-    rank = np.arange(len(order)) - np.searchsorted(row_sorted, row_sorted, side="left")
-    return order[rank < k]
+    total = len(row_of)
+    if total == 0:
+        return np.zeros(0, dtype=np.int64)
+    row_of = np.asarray(row_of, dtype=np.int64)
+    first = np.flatnonzero(np.concatenate([[True], row_of[1:] != row_of[:-1]]))
+    lengths = np.diff(np.append(first, total))
+    position = np.arange(total, dtype=np.int64) - np.repeat(first, lengths)
+    position_bits = max(1, int(lengths.max() - 1).bit_length())
+    row_bits = 63 - _VALUE_BITS - position_bits
+    if row_bits < 1:  # pragma: no cover - a row of more than 2**37 entries
+        raise ValueError(f"a row of {int(lengths.max())} entries is too long to rank")
+    chosen = []
+    # Rows are numbered from the first row of a span; spans are as long as the key allows.
+    span_start = 0
+    while span_start < total:
+        base = row_of[span_start]
+        span_stop = int(np.searchsorted(row_of, base + (1 << row_bits), side="left"))
+        part = slice(span_start, span_stop)
+        keys = ((row_of[part] - base) << (_VALUE_BITS + position_bits)) | (_value_key(data[part]) << position_bits) | position[part]
+        keys.sort()
+        # Sorting keeps each row's span, so the sorted entry i is of rank position[i] in its row.
+        rank = position[part]
+        picked = np.flatnonzero(rank < k)
+        original = picked - rank[picked] + (keys[picked] & ((1 << position_bits) - 1))
+        chosen.append(original + span_start)
+        span_start = span_stop
+    return np.concatenate(chosen)
 
 
-def _top_per_row(block: "sp.csr_matrix", offset: int, k: int) -> tuple["np.ndarray", "np.ndarray"]:
-    """The ``k`` best-scoring columns of each row of ``block`` (rows shifted by ``offset``), self excluded."""
+def _may_rank(local: "np.ndarray", scores: "np.ndarray", rows: int, k: int) -> "np.ndarray":
+    """Mask of the entries that may be among the ``k`` best of their row: those at or above
+    the row's ``k``-th best, read from a 256-level histogram of the row's scores (square-root
+    scale, as most scores are small), so every true top-k entry passes, plus a few ties."""
     import numpy as np
 
-    block.sort_indices()
-    counts = np.diff(block.indptr)
-    local = np.repeat(np.arange(block.shape[0]), counts)
-    row_of = local + offset
-    cols = block.indices
-    mask = (cols != row_of) & (block.data > 0)
-    local, row_of, cols, data = local[mask], row_of[mask], cols[mask], block.data[mask]
-    # One stable sort on a composite key: by row, then by falling score, ties by column.
-    order = np.argsort(local * 4.0 + (2.0 - np.minimum(data, 1.5)), kind="stable")
-    row_sorted = local[order]
-    starts = np.searchsorted(row_sorted, row_sorted, side="left")
-    rank = np.arange(len(order)) - starts
-    chosen = order[rank < k]
-    return row_of[chosen].astype(np.int64), cols[chosen].astype(np.int64)
+    levels = 256
+    level = (np.sqrt(np.clip(scores, 0.0, 1.0)) * (levels - 1)).astype(np.int64)
+    counts = np.bincount(local.astype(np.int64) * levels + level, minlength=rows * levels).reshape(rows, levels)
+    at_or_above = np.cumsum(counts[:, ::-1], axis=1)[:, ::-1]  # entries at this level or higher
+    floor = np.maximum((at_or_above >= k).sum(axis=1) - 1, 0)  # highest level with k entries there or above
+    return level >= floor[local]
+
+
+def _top_per_row(local: "np.ndarray", cols: "np.ndarray", scores: "np.ndarray", k: int) -> tuple["np.ndarray", "np.ndarray"]:
+    """The ``k`` best-scoring ``cols`` of each row (``local`` rows, sorted, from 0), ties by smaller column.
+
+    Returns the (row, column) pairs chosen, rows rising.
+    """
+    import numpy as np
+
+    if len(local) == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    rows = int(local[-1]) + 1
+    if len(local) > 4 * k * rows:  # most entries cannot make a top k: drop them before sorting
+        live = _may_rank(local, scores, rows, k)
+        local, cols, scores = local[live], cols[live], scores[live]
+    column_bits = max(1, int(cols.max()).bit_length())
+    row_bits = 63 - _VALUE_BITS - column_bits
+    if int(local[-1]).bit_length() > row_bits:  # pragma: no cover - blocks are far smaller
+        raise ValueError(f"{int(local[-1]) + 1} rows with columns up to {int(cols.max())} are too many to rank at once")
+    keys = (local.astype(np.int64) << (_VALUE_BITS + column_bits)) | (_value_key(scores) << column_bits) | cols.astype(np.int64)
+    keys.sort()
+    rows = keys >> (_VALUE_BITS + column_bits)
+    first = np.flatnonzero(np.concatenate([[True], rows[1:] != rows[:-1]]))
+    rank = np.arange(len(keys), dtype=np.int64) - np.repeat(first, np.diff(np.append(first, len(keys))))
+    picked = keys[rank < k]
+    return picked >> (_VALUE_BITS + column_bits), picked & ((1 << column_bits) - 1)
 
 
 def verified_edges(
@@ -409,10 +673,14 @@ def verified_edges(
     import numpy as np
 
     sims = np.zeros(len(rows), dtype=np.float64)
-    step = 200_000
-    for start in range(0, len(rows), step):
+    step = 20_000
+
+    def cosines(start: int) -> None:
         r, c = rows[start : start + step], cols[start : start + step]
         sims[start : start + step] = np.asarray(vectors[r].multiply(vectors[c]).sum(axis=1)).ravel()
+
+    for _ in _ordered_map(cosines, range(0, len(rows), step)):
+        pass
     # Weak pairs are kept: they count towards the mean similarity of two groups, so a
     # group whose members all mildly agree with another can still join it.
     keep = sims > 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 
 __all__ = ["normalize", "word_tokens", "word_shingles"]
@@ -17,10 +18,40 @@ def normalize(text: str) -> str:
         >>> normalize("Caf\\u00e9\\u200b  news")
         'Café news'
     """
-    text = unicodedata.normalize("NFKC", text)
-    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
-    text = re.sub(r"[ \t\r\f\v]+", " ", text)
+    if text.isascii():  # ASCII is NFKC already; its category-C characters are the controls
+        text = _ASCII_CONTROL.sub("", text)
+    else:
+        text = _other_characters().sub(_drop_other, unicodedata.normalize("NFKC", text))
+    if "  " in text or "\t" in text:  # other spacing controls are gone by now
+        text = _SPACES.sub(" ", text)
     return text.strip()
+
+
+_ASCII_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_SPACES = re.compile(r"[ \t]{2,}|\t")
+_OTHER: list[re.Pattern[str]] = []
+
+
+def _other_characters() -> re.Pattern[str]:
+    """A pattern for the characters ``normalize`` drops: group 1 matches every BMP character of
+    Unicode category C (control, format, surrogate, private use, unassigned) but newline and
+    tab, group 2 any character beyond the BMP (checked one by one). Built once, on first use."""
+    if not _OTHER:
+        ranges: list[list[int]] = []
+        for code in range(0x10000):
+            if unicodedata.category(chr(code))[0] == "C" and code not in (9, 10):
+                if ranges and ranges[-1][1] == code - 1:
+                    ranges[-1][1] = code
+                else:
+                    ranges.append([code, code])
+        bmp = "".join(f"\\u{a:04x}-\\u{b:04x}" for a, b in ranges)
+        _OTHER.append(re.compile(f"([{bmp}])|([\\U00010000-\\U{sys.maxunicode:08x}])"))
+    return _OTHER[0]
+
+
+def _drop_other(match: re.Match[str]) -> str:
+    astral = match.group(2)
+    return "" if astral is None or unicodedata.category(astral)[0] == "C" else astral
 
 
 def word_tokens(text: str) -> list[str]:
