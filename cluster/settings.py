@@ -29,7 +29,7 @@ __all__ = [
 DEFAULT_BOILERPLATE = (
     r"^\s*-?\s*advertisement\s*-?\s*$",
     r"^\s*(sponsored|sponsored content|story continues below|continue reading.*)\s*$",
-    r"\bcookies?\b.*\b(consent|accept|policy|settings|use|experience)\b",
+    r"^(?=.{0,300}$).*\bcookies?\b.*\b(consent|accept|policy|settings|use|experience)\b",
     r"^\s*(leave a (reply|comment)|post a comment|comments?)\s*:?\s*$",
     r"^\s*(share|share this|share on|tweet|email|print|follow us|subscribe|sign up)\b.{0,80}$",
     r"^\s*(click|tap) here\b",

@@ -67,3 +67,16 @@ def test_unsupported_files_are_accounted_for(tmp_path: Path) -> None:
     assert ingested.articles == ()
     assert ingested.skipped[0].input == "photo.jpg"
     assert "unsupported file type" in ingested.skipped[0].reason
+
+
+def test_a_one_line_article_that_mentions_cookies_is_kept_while_the_notice_is_dropped(tmp_path: Path) -> None:
+    story = ("Regulators fined the bakery chain after tests found its cookies contained undeclared nuts, "
+             "and told shops to stop the use of the recalled batches. " * 4).strip()
+    notice = "This website uses cookies to improve your experience."
+    (tmp_path / "a.jsonl").write_text(json.dumps({"id": "bakery", "text": story}) + "\n")
+    (tmp_path / "b.txt").write_text(f"Title\n{notice}\nThe vote passed.\n")
+    loaded = load_articles([tmp_path])
+    by_id = {a.id: a for a in loaded.articles}
+    assert by_id["bakery"].text == story
+    assert by_id["b"].text == "The vote passed."
+    assert loaded.skipped == ()
