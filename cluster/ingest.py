@@ -19,7 +19,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 from urllib.parse import urlsplit
 
 from .errors import InputPathError
-from .settings import IngestSettings
+from .settings import IngestSettings, usable_cores
 from .text import normalize
 from .types import Article, Skipped
 
@@ -372,7 +372,7 @@ class _Cleaner:
 
     def submit(self, texts: list[str]) -> Callable[[], list[str]]:
         """Start cleaning ``texts``; the returned function waits for and returns the result."""
-        workers = _cores()
+        workers = usable_cores()
         if workers == 1 or len(texts) < _PARALLEL_CLEAN_FROM:
             return lambda: [clean_text(t, self.patterns) for t in texts]
         if self.pool is None:
@@ -405,13 +405,6 @@ def _init_cleaner(patterns: list[re.Pattern[str]]) -> None:
 
 def _clean_chunk(texts: list[str]) -> list[str]:
     return [clean_text(t, _WORKER_PATTERNS) for t in texts]
-
-
-def _cores() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not on Linux
-        return max(1, os.cpu_count() or 1)
 
 
 def _bounded_lines(handle: Any, cap: int) -> Iterator[tuple[int, bytes, bool]]:

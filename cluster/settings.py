@@ -7,6 +7,7 @@ an unknown key is an error that names the file, the table and the key.
 from __future__ import annotations
 
 import dataclasses
+import os
 import tomllib
 import typing
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ __all__ = [
     "read_toml",
     "build_table",
     "load_cluster_settings",
+    "usable_cores",
 ]
 
 DEFAULT_BOILERPLATE = (
@@ -135,6 +137,19 @@ class StorySettings:
                 raise ConfigError(f"StorySettings.{name}: {getattr(self, name)!r} must be >= 0 (0 turns the block off)")
         if self.max_days_apart < 0:
             raise ConfigError(f"StorySettings.max_days_apart: {self.max_days_apart} must be >= 0 (0 turns the check off)")
+
+
+def usable_cores() -> int:
+    """The CPU cores this process may run on (its affinity where the OS reports one).
+
+    Example:
+        >>> usable_cores() >= 1
+        True
+    """
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return max(1, os.cpu_count() or 1)
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,13 +24,13 @@ from __future__ import annotations
 
 import functools
 import itertools
-import os
 from collections import deque
 from typing import Any, Iterable, Iterator, Sequence
 
 import numpy as np
 
 from .errors import ConfigError
+from .settings import usable_cores
 
 __all__ = [
     "SCHEMES",
@@ -385,12 +385,7 @@ def _batches(texts: Iterable[str], batch_size: int) -> Iterator[list[str]]:
 def _worker_count(processes: int) -> int:
     if processes < 0:
         raise ConfigError(f"engine.processes: {processes} must be >= 0 (0 means one per core)")
-    if processes:
-        return processes
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not on Linux
-        return max(1, os.cpu_count() or 1)
+    return processes or usable_cores()
 
 
 def iter_signature_batches(

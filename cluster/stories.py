@@ -25,14 +25,13 @@ grouping reads like a table of contents:
 from __future__ import annotations
 
 import heapq
-import os
 import re
 import unicodedata
 import zlib
 from datetime import date
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Mapping, Sequence, TypeVar
 
-from .settings import StorySettings
+from .settings import StorySettings, usable_cores
 
 if TYPE_CHECKING:  # pragma: no cover
     from array import array
@@ -236,7 +235,7 @@ def _column_batches(articles: Sequence["Article"], settings: StorySettings) -> "
         ([(a.title or "", (a.text or "")[:chars]) for a in articles[start : start + _BATCH]], settings.max_words, settings.lead_words)
         for start in range(0, len(articles), _BATCH)
     )
-    workers = _cores()
+    workers = usable_cores()
     if workers == 1 or len(articles) < _PARALLEL_FROM:
         yield from map(_batch_columns, tasks)
         return
@@ -253,13 +252,6 @@ def _column_batches(articles: Sequence["Article"], settings: StorySettings) -> "
                 yield pending.popleft().get()
         while pending:
             yield pending.popleft().get()
-
-
-def _cores() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not on Linux
-        return max(1, os.cpu_count() or 1)
 
 
 # Terms found in one article only are dropped on corpora at least this large: there they
@@ -516,7 +508,7 @@ def _ordered_map(function: "Callable[[_In], _Out]", items: "Iterable[_In]") -> "
     Threads, not processes: the work is sparse products, sorts and gathers in scipy and
     numpy, which run outside the interpreter lock, on arrays no process has to copy.
     """
-    workers = _cores()
+    workers = usable_cores()
     if workers == 1:
         yield from map(function, items)
         return
