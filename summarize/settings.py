@@ -96,7 +96,7 @@ class SummarySettings:
     overshoot: float = 1.0
     redundancy: float = 0.5
     max_overlap: float = 0.5
-    consensus_weight: float = 0.0
+    consensus_weight: float = 0.5
 
     def __post_init__(self) -> None:
         if self.summarizer not in ("auto", "bart", "extractive"):

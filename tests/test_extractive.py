@@ -154,3 +154,18 @@ def test_a_three_article_story_is_summarized_in_under_half_a_second() -> None:
     (summary,) = summarizer.summarize([StoryInput("s", facts, tuple(a.text for a in articles))])
     assert time.perf_counter() - start < 0.5
     assert summary.text and summary.method == "extractive"
+
+
+def test_the_seed_summary_leads_with_what_all_three_outlets_report() -> None:
+    from cluster import cluster_articles, load_articles
+    from summarize import load_settings, summarize_clustering
+
+    from .conftest import SEEDS
+
+    settings = load_settings()
+    ingested = load_articles([SEEDS], settings.ingest)
+    digest = summarize_clustering(cluster_articles(ingested.articles, settings.cluster), settings)
+    (story,) = digest.stories
+    summary = story.summary.text
+    for consensus in ("10 minutes", "New START", "Paul Whelan"):
+        assert consensus in summary, f"{consensus!r} is reported by all three seeds but missing from: {summary}"
