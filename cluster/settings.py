@@ -112,8 +112,10 @@ class StorySettings:
     index_terms: heaviest terms per article put into the candidate index.
     max_posting: terms held by more articles than this are left out of the index.
     neighbors: candidates kept per article for verification.
-    max_days_apart: articles whose ``published`` dates lie further apart never share a
-        story (0 turns the check off; articles without a date are never kept apart).
+    max_days_apart: days one story may span: articles dated further apart never share a
+        story and groups merge only while their dated members span at most this many days
+        (0 turns the check off; undated articles are never kept apart). The date is
+        ``published``, else a date in the URL path (see ``cluster.stories.article_day``).
     """
 
     min_similarity: float = 0.255
@@ -127,7 +129,7 @@ class StorySettings:
     index_terms: int = 30
     max_posting: int = 300
     neighbors: int = 20
-    max_days_apart: int = 14
+    max_days_apart: int = 7
 
     def __post_init__(self) -> None:
         _fraction(self, "min_similarity", "attach_similarity")

@@ -13,12 +13,14 @@ grouping reads like a table of contents:
    lists of overly common terms dropped; each article keeps its ``neighbors`` best
    candidates by the pruned score (no all-pairs comparison anywhere);
 3. verify: the exact cosine of the full vectors for each candidate pair (weak pairs are
-   kept, they count towards group means); pairs published too far apart (when both carry
-   ``published``) are dropped;
+   kept, they count towards group means); pairs dated too far apart are dropped (the date
+   is ``published``, else a date in the URL path);
 4. group: average-link agglomeration over the verified edges, where an absent edge counts
-   as zero similarity, so one weak link cannot merge two stories;
+   as zero similarity, so one weak link cannot merge two stories, and no group's dated
+   articles span more than ``max_days_apart`` days;
 5. attach: an article left alone joins the group of its most similar article when that
-   one pair reaches ``attach_similarity`` (a group's mean is a high bar for one report);
+   one pair reaches ``attach_similarity`` (a group's mean is a high bar for one report)
+   and the group stays within the date span;
 6. copies join the group of their original.
 """
 
@@ -44,9 +46,18 @@ if TYPE_CHECKING:  # pragma: no cover
 _In = TypeVar("_In")
 _Out = TypeVar("_Out")
 
-__all__ = ["group_stories", "story_vectors", "candidate_pairs", "verified_edges", "average_link", "attach_loners"]
+__all__ = ["group_stories", "story_vectors", "candidate_pairs", "verified_edges", "average_link", "attach_loners", "article_day"]
 
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+# Dates in URL paths: year, month (number or English abbreviation) and day between
+# separators (/2021/10/18/, /2013/may/03/, -2021-10-18), or eight digits (20081216); the
+# year 1990-2049 and digits not part of a longer number (ids rarely parse as a date).
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_URL_DATE = re.compile(
+    r"(?<![0-9])(199\d|20[0-4]\d)[/_-](0?[1-9]|1[0-2]|" + "|".join(_MONTHS) + r")[a-z]*[/_-](0?[1-9]|[12]\d|3[01])(?![0-9])",
+    re.IGNORECASE,
+)
+_URL_COMPACT_DATE = re.compile(r"(?<![0-9])(199\d|20[0-4]\d)(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?![0-9])")
 
 # Function words that carry no story identity (a short, fixed list keeps this dependency-free).
 STOP_WORDS = frozenset(
@@ -103,8 +114,10 @@ def cluster_originals(articles: Sequence["Article"], settings: StorySettings) ->
     rows, cols = candidate_pairs(vectors, settings, articles)
     rows, cols, sims = verified_edges(vectors, rows, cols, articles, settings)
     del vectors  # not needed for grouping: free it before the grouping's own structures grow
-    labels = average_link(n, rows, cols, sims, settings.min_similarity)
-    return attach_loners(labels, rows, cols, sims, settings.attach_similarity)
+    window = float(settings.max_days_apart)
+    days = article_days(articles) if window > 0 else None
+    labels = average_link(n, rows, cols, sims, settings.min_similarity, days, window)
+    return attach_loners(labels, rows, cols, sims, settings.attach_similarity, days, window)
 
 
 # A sentence end or line break, or a token: a number with thousands separators or a
@@ -385,7 +398,7 @@ def candidate_pairs(
     n = vectors.shape[0]
     days = None
     if articles is not None and settings.max_days_apart > 0:
-        days = np.array([_day_number(a.published) for a in articles], dtype=np.float64)
+        days = article_days(articles)
     blocks = _candidate_blocks(_top_terms(vectors, settings.index_terms), days, settings.max_days_apart, settings.max_posting)
     parts = _map_blocks(blocks, settings.neighbors, settings.max_posting)
     rows = np.concatenate([r for r, _ in parts]) if parts else np.zeros(0, dtype=np.int64)
@@ -676,11 +689,54 @@ def verified_edges(
     # Weak pairs are kept: they count towards the mean similarity of two groups, so a
     # group whose members all mildly agree with another can still join it.
     keep = sims > 0
-    if settings.max_days_apart > 0:
-        days = np.array([_day_number(a.published) for a in articles], dtype=np.float64)
+    days = article_days(articles) if settings.max_days_apart > 0 else None
+    if days is not None:
         gap = np.abs(days[rows] - days[cols])
         keep &= ~(gap > settings.max_days_apart)  # NaN (unknown date) keeps the pair
     return rows[keep], cols[keep], sims[keep]
+
+
+def article_days(articles: Sequence["Article"]) -> "np.ndarray | None":
+    """:func:`article_day` of each article (NaN unknown); None when no article has a date."""
+    import numpy as np
+
+    days = np.array([article_day(a) for a in articles], dtype=np.float64)
+    return None if np.isnan(days).all() else days
+
+
+def article_day(article: "Article") -> float:
+    """The day an article was published, as days since 0001-01-01; NaN when unknown.
+
+    ``published`` when it holds a date, else a date in the URL's path, as news sites write
+    it: ``/2021/10/18/``, ``/2013/may/03/``, ``-2021-10-18``, ``20081216``.
+
+    Example:
+        >>> from cluster.types import Article
+        >>> from datetime import date
+        >>> article_day(Article("a", "x", url="https://example.com/2021/10/18/quake")) == date(2021, 10, 18).toordinal()
+        True
+    """
+    day = _day_number(article.published)
+    if day != day and article.url:  # NaN: no usable `published`
+        day = _url_day(article.url)
+    return day
+
+
+def _url_day(url: str) -> float:
+    """Days since 0001-01-01 of the first date in a URL's path (after the host); NaN when none."""
+    _, _, rest = url.partition("://")
+    _, slash, path = rest.partition("/")
+    if not slash:
+        return float("nan")
+    for pattern in (_URL_DATE, _URL_COMPACT_DATE):
+        for match in pattern.finditer(path):
+            year, month, day = match.groups()
+            number = int(month) if month.isdigit() else _MONTHS.index(month.lower()[:3]) + 1
+            try:
+                return float(date(int(year), number, int(day)).toordinal())
+            except ValueError:
+                continue
+    return float("nan")
 
 
 def _day_number(published: str | None) -> float:
@@ -696,11 +752,23 @@ def _day_number(published: str | None) -> float:
         return float("nan")
 
 
-def average_link(n: int, rows: "np.ndarray", cols: "np.ndarray", sims: "np.ndarray", threshold: float) -> list[int]:
+def average_link(
+    n: int,
+    rows: "np.ndarray",
+    cols: "np.ndarray",
+    sims: "np.ndarray",
+    threshold: float,
+    days: "np.ndarray | None" = None,
+    window: float = 0.0,
+) -> list[int]:
     """Average-link agglomeration over a sparse similarity graph; absent edges count as 0.
 
     Two groups merge while the mean similarity over ALL their member pairs is at least
     ``threshold``, so a single strong pair between two large groups is not enough.
+    With ``days`` (a day number per node, NaN unknown) and ``window`` > 0, two groups
+    merge only while their dated members, together, span at most ``window`` days: a
+    weekly report and the next week's, worded alike, stay two stories even when an
+    undated article links them.
     Returns a label per node: the smallest index in its group.
 
     Example:
@@ -718,6 +786,15 @@ def average_link(n: int, rows: "np.ndarray", cols: "np.ndarray", sims: "np.ndarr
     heapq.heapify(heap)
     size = [1] * n
     parent = list(range(n))
+    # Each group's first and last known day (+inf, -inf while none is known).
+    first: list[float] = []
+    last: list[float] = []
+    if days is not None and window > 0:
+        import numpy as np
+
+        known = ~np.isnan(days)
+        first = np.where(known, days, np.inf).tolist()
+        last = np.where(known, days, -np.inf).tolist()
     while heap:
         negative, a, b = heapq.heappop(heap)
         na, nb = neighbours[a], neighbours[b]
@@ -726,6 +803,12 @@ def average_link(n: int, rows: "np.ndarray", cols: "np.ndarray", sims: "np.ndarr
         total = na.get(b)
         if total is None or total / (size[a] * size[b]) != -negative:
             continue  # stale entry: one side has grown since it was pushed
+        if first:
+            start, end = min(first[a], first[b]), max(last[a], last[b])
+            if end - start > window:
+                continue  # never: a group's span only grows
+            first[a] = first[b] = start
+            last[a] = last[b] = end
         if len(na) < len(nb):
             a, b, na, nb = b, a, nb, na
         parent[b] = a
@@ -754,7 +837,15 @@ def average_link(n: int, rows: "np.ndarray", cols: "np.ndarray", sims: "np.ndarr
     return [smallest[r] for r in roots]
 
 
-def attach_loners(labels: Sequence[int], rows: "np.ndarray", cols: "np.ndarray", sims: "np.ndarray", threshold: float) -> list[int]:
+def attach_loners(
+    labels: Sequence[int],
+    rows: "np.ndarray",
+    cols: "np.ndarray",
+    sims: "np.ndarray",
+    threshold: float,
+    days: "np.ndarray | None" = None,
+    window: float = 0.0,
+) -> list[int]:
     """Move each article left alone into the group of its most similar article, when that pair is >= ``threshold``.
 
     Average link asks an article to match a group's mean over all members, a high bar for
@@ -762,6 +853,8 @@ def attach_loners(labels: Sequence[int], rows: "np.ndarray", cols: "np.ndarray",
     end up alone although its closest article belongs to that story. Only articles alone
     move, and only onto groups of two or more formed before, so nothing chains; an article
     with no pair at or above ``threshold`` stays alone. Ties go to the smaller article index.
+    With ``days`` and ``window``, an article does not join a group whose dated members
+    would then span more than ``window`` days.
 
     Example:
         >>> import numpy as np
@@ -780,6 +873,17 @@ def attach_loners(labels: Sequence[int], rows: "np.ndarray", cols: "np.ndarray",
     a = np.concatenate([rows[forward], cols[backward]]).astype(np.int64)
     b = np.concatenate([cols[forward], rows[backward]]).astype(np.int64)
     s = np.concatenate([sims[forward], sims[backward]])
+    if days is not None and window > 0 and len(a):
+        known = ~np.isnan(days)
+        first = np.full(n, np.inf)
+        last = np.full(n, -np.inf)
+        np.minimum.at(first, label[known], days[known])
+        np.maximum.at(last, label[known], days[known])
+        day = np.where(known[a], days[a], np.nan)
+        start = np.fmin(first[label[b]], day)  # fmin/fmax skip the NaN of an undated article
+        end = np.fmax(last[label[b]], day)
+        fits = ~(end - start > window)
+        a, b, s = a[fits], b[fits], s[fits]
     if not len(a):
         return label.tolist()
     order = np.lexsort((b, -s, a))  # by article, then falling similarity, then partner index

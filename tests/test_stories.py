@@ -9,7 +9,7 @@ import pytest
 
 from cluster.errors import ConfigError
 from cluster.settings import StorySettings
-from cluster.stories import attach_loners, average_link, fold_word, group_stories, story_vectors
+from cluster.stories import article_day, attach_loners, average_link, fold_word, group_stories, story_vectors
 from cluster.types import Article
 
 SEEDS = Path(__file__).parents[1] / "seeds"
@@ -151,6 +151,64 @@ def test_articles_published_far_apart_stay_apart() -> None:
     groups = group_stories(articles, {}, StorySettings(max_days_apart=14))
     assert story_of(groups, "chile-1") == ("chile-1", "chile-2")
     assert story_of(groups, "chile-late") == ("chile-late",)
+
+
+def test_dates_in_urls_keep_articles_apart_when_published_is_absent() -> None:
+    articles = [
+        Article("chile-1", QUAKE_CHILE, url="https://news.example/world/2024/03/05/chile-quake"),
+        Article("chile-2", QUAKE_CHILE_2, url="https://wire.example/chile-quake-kills-12-2024-03-06/"),
+        Article("chile-late", QUAKE_CHILE_2, url="https://paper.example/2024/jun/01/chile-quake"),
+        *UNRELATED,
+    ]
+    groups = group_stories(articles, {}, StorySettings(max_days_apart=7))
+    assert story_of(groups, "chile-1") == ("chile-1", "chile-2")
+    assert story_of(groups, "chile-late") == ("chile-late",)
+    # with dates off, the same three articles are one story
+    assert story_of(group_stories(articles, {}, StorySettings(max_days_apart=0)), "chile-late") == ("chile-1", "chile-2", "chile-late")
+
+
+def test_an_undated_article_does_not_join_reports_weeks_apart_into_one_story() -> None:
+    # Week 1 and week 3 of a running story, worded alike, plus an undated article close to
+    # both: pairwise only the dated pair is too far apart, yet no group may span 14 days.
+    articles = [
+        Article("week-1", QUAKE_CHILE, published="2024-03-05"),
+        Article("undated", QUAKE_CHILE_2),
+        Article("week-3", QUAKE_CHILE, published="2024-03-19"),
+        *UNRELATED,
+    ]
+    groups = group_stories(articles, {}, StorySettings(max_days_apart=7))
+    assert story_of(groups, "week-1") != story_of(groups, "week-3")
+    assert "undated" in story_of(groups, "week-1") + story_of(groups, "week-3")
+
+
+@pytest.mark.parametrize(
+    ("published", "url", "expected"),
+    [
+        (None, "https://example.com/2021/10/18/story", "2021-10-18"),
+        (None, "https://example.com/world/story-title-2021-10-18/", "2021-10-18"),
+        (None, "http://articles.example.com/2013/may/03/local/story", "2013-05-03"),
+        (None, "http://example.com/news/article.jsp?ymd=20081216&id=3718580", "2008-12-16"),
+        (None, "https://example.com/2021/13/45/story", None),  # not a date
+        (None, "https://example.com/story-1235089585", None),  # an id, not a date
+        (None, "https://2021-10-18.example.com/story", None),  # the host is not the path
+        (None, None, None),
+        ("2020-01-02T10:00:00Z", "https://example.com/2021/10/18/story", "2020-01-02"),  # published wins
+    ],
+)
+def test_article_day_reads_published_else_a_date_in_the_url_path(published: str | None, url: str | None, expected: str | None) -> None:
+    from datetime import date
+
+    day = article_day(Article("a", "text", url=url, published=published))
+    if expected is None:
+        assert np.isnan(day)
+    else:
+        assert day == date.fromisoformat(expected).toordinal()
+
+
+def test_lone_article_does_not_join_a_group_outside_the_date_window() -> None:
+    days = np.array([100.0, 101.0, 120.0, np.nan])
+    labels = attach_loners([0, 0, 2, 3], np.array([0, 1]), np.array([2, 3]), np.array([0.9, 0.9]), 0.4, days, 7)
+    assert labels == [0, 0, 2, 0]  # the undated article joins; the one 20 days on does not
 
 
 def test_grouping_is_deterministic_under_input_order() -> None:
