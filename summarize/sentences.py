@@ -3,8 +3,8 @@
 Splitting is offline (pysbd rules). Lines that are not prose are dropped before
 splitting: advertisements, comment prompts, cookie notices, bylines, photo captions,
 headline-like lines without a full stop. A dateline opening a sentence ("WASHINGTON
-(Reuters) -") is stripped. Sentences outside the word range, fragments without a verb
-ending (no terminal punctuation) and sentences that are mostly link text are dropped.
+(Reuters) -", "(CNN)") is stripped. Sentences outside the word range, fragments without a
+verb ending (no terminal punctuation) and sentences that are mostly link text are dropped.
 """
 
 from __future__ import annotations
@@ -66,6 +66,8 @@ _DATELINE = re.compile(
     r"\s*(?:\((?:AP|Reuters|AFP|CNN|UPI|dpa|Xinhua|[A-Z][A-Za-z ]{1,30})\))?"  # optional agency
     r"\s*[-—–]+\s+)"
 )
+# An agency credit alone opening the text, with or without a dash: "(CNN)The ...", "(AP) — ...".
+_AGENCY_OPENING = re.compile(r"^\((?:AP|Reuters|AFP|CNN|UPI|dpa|Xinhua|Bloomberg)\)\s*(?:[-—–]+\s*)?")
 _LEADING_LABEL = re.compile(r"^(?:VIDEO|WATCH|PHOTOS?|LISTEN|BREAKING|EXCLUSIVE|UPDATE|OPINION|ANALYSIS)\s*[:|-]\s*", re.IGNORECASE)
 _TERMINAL = re.compile(r"[.!?][\"'”’)\]]*$")
 _URL = re.compile(r"https?://\S+|www\.\S+")
@@ -77,9 +79,11 @@ def strip_dateline(sentence: str) -> str:
     Example:
         >>> strip_dateline("WASHINGTON (Reuters) - The Senate passed the bill.")
         'The Senate passed the bill.'
+        >>> strip_dateline("(CNN)Stabbings inside a rabbi's home marked the latest attack.")
+        "Stabbings inside a rabbi's home marked the latest attack."
     """
     stripped = _LEADING_LABEL.sub("", sentence)
-    match = _DATELINE.match(stripped)
+    match = _DATELINE.match(stripped) or _AGENCY_OPENING.match(stripped)
     rest = stripped[match.end() :] if match else ""
     if match and len(rest) > 20 and (rest[0].isupper() or rest[0] in "\"“‘'"):
         stripped = stripped[match.end() :]

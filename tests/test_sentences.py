@@ -39,6 +39,11 @@ def test_wire_datelines_and_section_labels_are_stripped() -> None:
     assert strip_dateline("WASHINGTON (Reuters) - The Senate passed the bill on Friday.") == "The Senate passed the bill on Friday."
     assert strip_dateline("NEW DELHI — Top diplomats met briefly on Thursday at the summit.") == "Top diplomats met briefly on Thursday at the summit."
     assert strip_dateline("VIDEO: Ballot harvesting helped deliver several districts.") == "Ballot harvesting helped deliver several districts."
+    assert strip_dateline("(CNN)Stabbings inside a rabbi's home shook the town.") == "Stabbings inside a rabbi's home shook the town."
+    assert strip_dateline("(CNN) - Sen. Bernie Sanders ended his campaign on Wednesday.") == "Sen. Bernie Sanders ended his campaign on Wednesday."
+    assert strip_dateline("(AP) — The storm moved north on Friday night.") == "The storm moved north on Friday night."
+    # a parenthesis that is not an agency credit stays
+    assert strip_dateline("(R-Ky.) and two others voted no on the bill.") == "(R-Ky.) and two others voted no on the bill."
 
 
 def test_a_capitalised_opening_word_is_not_taken_for_a_dateline() -> None:
