@@ -17,7 +17,7 @@ grouping reads like a table of contents:
    is ``published``, else a date in the URL path);
 4. group: average-link agglomeration over the verified edges, where an absent edge counts
    as zero similarity, so one weak link cannot merge two stories, and no group's dated
-   articles span more than ``max_days_apart`` days;
+   articles span more than ``max_days_apart`` days (copies, step 6, join whatever their date);
 5. attach: an article left alone joins the group of its most similar article when that
    one pair reaches ``attach_similarity`` (a group's mean is a high bar for one report)
    and the group stays within the date span;
@@ -49,15 +49,20 @@ _Out = TypeVar("_Out")
 __all__ = ["group_stories", "story_vectors", "candidate_pairs", "verified_edges", "average_link", "attach_loners", "article_day"]
 
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-# Dates in URL paths: year, month (number or English abbreviation) and day between
-# separators (/2021/10/18/, /2013/may/03/, -2021-10-18), or eight digits (20081216); the
-# year 1990-2049 and digits not part of a longer number (ids rarely parse as a date).
+# Dates in URLs, as news sites write them: year (1990-2049), month (a number or an English
+# month name) and day with one separator between them (/2021/10/18/, /2013/may/03/,
+# -2021-10-18, 2005_05_01), ending the segment or followed by that separator; or eight
+# digits forming a whole part of the path or a query value (/20070503/, ymd=20081216,
+# -20130504). "/2021/03/10-things" and "/2013/mayor-5" are not dates.
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTH_NAMES = (
+    "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+)
 _URL_DATE = re.compile(
-    r"(?<![0-9])(199\d|20[0-4]\d)[/_-](0?[1-9]|1[0-2]|" + "|".join(_MONTHS) + r")[a-z]*[/_-](0?[1-9]|[12]\d|3[01])(?![0-9])",
+    r"(?<![0-9a-z])(199\d|20[0-4]\d)([/_-])(0?[1-9]|1[0-2]|" + _MONTH_NAMES + r")\2(0?[1-9]|[12]\d|3[01])(?=$|[/.?#&]|\2)",
     re.IGNORECASE,
 )
-_URL_COMPACT_DATE = re.compile(r"(?<![0-9])(199\d|20[0-4]\d)(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?![0-9])")
+_URL_COMPACT_DATE = re.compile(r"(?<=[/=_-])(199\d|20[0-4]\d)(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?=$|[/.?#&_-])")
 
 # Function words that carry no story identity (a short, fixed list keeps this dependency-free).
 STOP_WORDS = frozenset(
@@ -110,12 +115,12 @@ def cluster_originals(articles: Sequence["Article"], settings: StorySettings) ->
     n = len(articles)
     if n <= 1:
         return list(range(n))
-    vectors = story_vectors(articles, settings)
-    rows, cols = candidate_pairs(vectors, settings, articles)
-    rows, cols, sims = verified_edges(vectors, rows, cols, articles, settings)
-    del vectors  # not needed for grouping: free it before the grouping's own structures grow
     window = float(settings.max_days_apart)
     days = article_days(articles) if window > 0 else None
+    vectors = story_vectors(articles, settings)
+    rows, cols = candidate_pairs(vectors, settings, articles, days=days)
+    rows, cols, sims = verified_edges(vectors, rows, cols, articles, settings, days=days)
+    del vectors  # not needed for grouping: free it before the grouping's own structures grow
     labels = average_link(n, rows, cols, sims, settings.min_similarity, days, window)
     return attach_loners(labels, rows, cols, sims, settings.attach_similarity, days, window)
 
@@ -373,7 +378,11 @@ def _weigh_rows(tf: "sp.csr_matrix", idf: "np.ndarray", weights: "np.ndarray", k
 
 
 def candidate_pairs(
-    vectors: "sp.csr_matrix", settings: StorySettings, articles: Sequence["Article"] | None = None
+    vectors: "sp.csr_matrix",
+    settings: StorySettings,
+    articles: Sequence["Article"] | None = None,
+    *,
+    days: "np.ndarray | None" = None,
 ) -> tuple["np.ndarray", "np.ndarray"]:
     """Candidate pairs (row < col) from an inverted index over each article's top terms.
 
@@ -385,7 +394,7 @@ def candidate_pairs(
     the articles published within that many days of it (and the undated ones): pairs
     further apart never take a neighbour's place, and a term is too common when more than
     ``max_posting`` of those articles hold it, so the cap means the same on a day of news
-    and on two years of it.
+    and on two years of it. ``days`` (from :func:`article_days`) spares reading the dates again.
 
     Example:
         >>> from cluster.types import Article
@@ -396,9 +405,10 @@ def candidate_pairs(
     import numpy as np
 
     n = vectors.shape[0]
-    days = None
-    if articles is not None and settings.max_days_apart > 0:
+    if days is None and articles is not None and settings.max_days_apart > 0:
         days = article_days(articles)
+    if settings.max_days_apart <= 0:
+        days = None
     blocks = _candidate_blocks(_top_terms(vectors, settings.index_terms), days, settings.max_days_apart, settings.max_posting)
     parts = _map_blocks(blocks, settings.neighbors, settings.max_posting)
     rows = np.concatenate([r for r, _ in parts]) if parts else np.zeros(0, dtype=np.int64)
@@ -672,9 +682,18 @@ def _top_per_row(local: "np.ndarray", cols: "np.ndarray", scores: "np.ndarray", 
 
 
 def verified_edges(
-    vectors: "sp.csr_matrix", rows: "np.ndarray", cols: "np.ndarray", articles: Sequence["Article"], settings: StorySettings
+    vectors: "sp.csr_matrix",
+    rows: "np.ndarray",
+    cols: "np.ndarray",
+    articles: Sequence["Article"],
+    settings: StorySettings,
+    *,
+    days: "np.ndarray | None" = None,
 ) -> tuple["np.ndarray", "np.ndarray", "np.ndarray"]:
-    """Exact cosine of each candidate pair; pairs published too far apart are dropped."""
+    """Exact cosine of each candidate pair; pairs dated too far apart are dropped.
+
+    ``days`` (from :func:`article_days`) spares reading the articles' dates again.
+    """
     import numpy as np
 
     sims = np.zeros(len(rows), dtype=np.float64)
@@ -689,8 +708,9 @@ def verified_edges(
     # Weak pairs are kept: they count towards the mean similarity of two groups, so a
     # group whose members all mildly agree with another can still join it.
     keep = sims > 0
-    days = article_days(articles) if settings.max_days_apart > 0 else None
-    if days is not None:
+    if days is None and settings.max_days_apart > 0:
+        days = article_days(articles)
+    if days is not None and settings.max_days_apart > 0:
         gap = np.abs(days[rows] - days[cols])
         keep &= ~(gap > settings.max_days_apart)  # NaN (unknown date) keeps the pair
     return rows[keep], cols[keep], sims[keep]
@@ -723,19 +743,29 @@ def article_day(article: "Article") -> float:
 
 
 def _url_day(url: str) -> float:
-    """Days since 0001-01-01 of the first date in a URL's path (after the host); NaN when none."""
-    _, _, rest = url.partition("://")
-    _, slash, path = rest.partition("/")
-    if not slash:
+    """Days since 0001-01-01 of the first date in a URL's path or query (never the host); NaN when none."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
         return float("nan")
-    for pattern in (_URL_DATE, _URL_COMPACT_DATE):
-        for match in pattern.finditer(path):
-            year, month, day = match.groups()
-            number = int(month) if month.isdigit() else _MONTHS.index(month.lower()[:3]) + 1
-            try:
-                return float(date(int(year), number, int(day)).toordinal())
-            except ValueError:
-                continue
+    path = parts.path
+    if not parts.netloc and not path.startswith("/"):
+        path = path.partition("/")[2]  # "example.com/2021/10/18/x": the first part is the host
+    path = f"/{path}?{parts.query}" if parts.query else f"/{path}"
+    found = []
+    for match in _URL_DATE.finditer(path):
+        year, _, month, day = match.groups()
+        found.append((match.start(), year, month, day))
+    for match in _URL_COMPACT_DATE.finditer(path):
+        found.append((match.start(), *match.groups()))
+    for _, year, month, day in sorted(found):
+        number = int(month) if month.isdigit() else _MONTHS.index(month.lower()[:3]) + 1
+        try:
+            return float(date(int(year), number, int(day)).toordinal())
+        except ValueError:
+            continue
     return float("nan")
 
 
@@ -837,6 +867,40 @@ def average_link(
     return [smallest[r] for r in roots]
 
 
+def _attach_within_span(
+    label: "np.ndarray", a: "np.ndarray", b: "np.ndarray", s: "np.ndarray", days: "np.ndarray", window: float
+) -> list[int]:
+    """attach_loners with dates: strongest pairs first, each article into the best group it fits.
+
+    A group's span grows as dated articles join it, so pairs are taken one at a time.
+    """
+    import numpy as np
+
+    known = ~np.isnan(days)
+    first = np.full(len(label), np.inf)
+    last = np.full(len(label), -np.inf)
+    np.minimum.at(first, label[known], days[known])
+    np.maximum.at(last, label[known], days[known])
+    first_of, last_of = first.tolist(), last.tolist()
+    day_of = np.where(known, days, np.nan).tolist()
+    order = np.lexsort((b, a, -s))  # falling similarity, then article, then partner index
+    moved = label.copy()
+    done: set[int] = set()
+    for x, y in zip(a[order].tolist(), b[order].tolist()):
+        if x in done:
+            continue
+        group = int(label[y])
+        day = day_of[x]
+        if day == day:  # a dated article: the group's span must stay within the window
+            start, end = min(first_of[group], day), max(last_of[group], day)
+            if end - start > window:
+                continue
+            first_of[group], last_of[group] = start, end
+        moved[x] = group
+        done.add(x)
+    return moved.tolist()
+
+
 def attach_loners(
     labels: Sequence[int],
     rows: "np.ndarray",
@@ -854,7 +918,8 @@ def attach_loners(
     move, and only onto groups of two or more formed before, so nothing chains; an article
     with no pair at or above ``threshold`` stays alone. Ties go to the smaller article index.
     With ``days`` and ``window``, an article does not join a group whose dated members
-    would then span more than ``window`` days.
+    would then span more than ``window`` days; articles then move strongest pair first,
+    each into the best group it still fits, so the span holds when several join one group.
 
     Example:
         >>> import numpy as np
@@ -873,19 +938,10 @@ def attach_loners(
     a = np.concatenate([rows[forward], cols[backward]]).astype(np.int64)
     b = np.concatenate([cols[forward], rows[backward]]).astype(np.int64)
     s = np.concatenate([sims[forward], sims[backward]])
-    if days is not None and window > 0 and len(a):
-        known = ~np.isnan(days)
-        first = np.full(n, np.inf)
-        last = np.full(n, -np.inf)
-        np.minimum.at(first, label[known], days[known])
-        np.maximum.at(last, label[known], days[known])
-        day = np.where(known[a], days[a], np.nan)
-        start = np.fmin(first[label[b]], day)  # fmin/fmax skip the NaN of an undated article
-        end = np.fmax(last[label[b]], day)
-        fits = ~(end - start > window)
-        a, b, s = a[fits], b[fits], s[fits]
     if not len(a):
         return label.tolist()
+    if days is not None and window > 0:
+        return _attach_within_span(label, a, b, s, days, window)
     order = np.lexsort((b, -s, a))  # by article, then falling similarity, then partner index
     a, b = a[order], b[order]
     first = np.ones(len(a), dtype=bool)

@@ -188,9 +188,19 @@ def test_an_undated_article_does_not_join_reports_weeks_apart_into_one_story() -
         (None, "https://example.com/world/story-title-2021-10-18/", "2021-10-18"),
         (None, "http://articles.example.com/2013/may/03/local/story", "2013-05-03"),
         (None, "http://example.com/news/article.jsp?ymd=20081216&id=3718580", "2008-12-16"),
+        (None, "https://blog.example/2005_05_01_archive.html", "2005-05-01"),
+        (None, "http://articles.example.com/2013/may/03/local/la-me-0504-lohan-rehab-20130504", "2013-05-03"),
+        (None, "http://www.example.com/technology/20070503/judge-sentences", "2007-05-03"),
+        (None, "example.com/2021/10/18/story", "2021-10-18"),  # no scheme
+        (None, "https://example.com/20081216/2021/10/18/story", "2008-12-16"),  # the first date
         (None, "https://example.com/2021/13/45/story", None),  # not a date
         (None, "https://example.com/story-1235089585", None),  # an id, not a date
         (None, "https://2021-10-18.example.com/story", None),  # the host is not the path
+        (None, "https://example.com/2021/03/10-things-to-know", None),  # year/month, then a slug
+        (None, "https://example.com/2019/10/1-dead-in-crash/", None),
+        (None, "https://example.com/2013/mayor-5-wins", None),
+        (None, "https://example.com/samsung-2020-11-5g-phone", None),
+        (None, "https://example.com/2021/1x/18/story", None),
         (None, None, None),
         ("2020-01-02T10:00:00Z", "https://example.com/2021/10/18/story", "2020-01-02"),  # published wins
     ],
@@ -209,6 +219,14 @@ def test_lone_article_does_not_join_a_group_outside_the_date_window() -> None:
     days = np.array([100.0, 101.0, 120.0, np.nan])
     labels = attach_loners([0, 0, 2, 3], np.array([0, 1]), np.array([2, 3]), np.array([0.9, 0.9]), 0.4, days, 7)
     assert labels == [0, 0, 2, 0]  # the undated article joins; the one 20 days on does not
+
+
+def test_lone_articles_joining_one_group_keep_it_within_the_date_window() -> None:
+    # Two lone articles, each within 7 days of the group on its own (days 100 and 110
+    # around a group on day 105), cannot both join: the stronger pair goes first.
+    days = np.array([100.0, 110.0, 105.0, 105.0])
+    labels = attach_loners([0, 1, 2, 2], np.array([0, 1]), np.array([2, 3]), np.array([0.8, 0.9]), 0.4, days, 7)
+    assert labels == [0, 2, 2, 2]
 
 
 def test_grouping_is_deterministic_under_input_order() -> None:
