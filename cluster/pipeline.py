@@ -31,6 +31,7 @@ def cluster_articles(
         [('a',)]
     """
     from .copies import find_copies
+    from .settings import process_limit
     from .stories import group_stories
 
     settings = settings or ClusterSettings()
@@ -41,12 +42,13 @@ def cluster_articles(
         dup = next(i for i in ids if i in seen or seen.add(i))  # type: ignore[func-returns-value]
         raise InvariantError(f"article id {dup!r} appears twice; ids must be unique (ingest skips duplicates)")
 
-    if progress:
-        progress(f"finding copies among {len(articles)} articles")
-    copies = find_copies(articles, settings.copies, settings.engine)
-    if progress:
-        progress(f"grouping {len(articles)} articles into stories")
-    groups = group_stories(articles, copies, settings.stories)
+    with process_limit(settings.engine.processes):
+        if progress:
+            progress(f"finding copies among {len(articles)} articles")
+        copies = find_copies(articles, settings.copies, settings.engine)
+        if progress:
+            progress(f"grouping {len(articles)} articles into stories")
+        groups = group_stories(articles, copies, settings.stories)
 
     group_of = {article_id: k for k, group in enumerate(groups) for article_id in group}
     inside: dict[int, dict[str, str]] = {}

@@ -10,9 +10,11 @@ import dataclasses
 import os
 import tomllib
 import typing
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Iterator, Mapping
 
 from .errors import ConfigError
 
@@ -26,6 +28,7 @@ __all__ = [
     "build_table",
     "load_cluster_settings",
     "usable_cores",
+    "process_limit",
 ]
 
 DEFAULT_BOILERPLATE = (
@@ -141,17 +144,47 @@ class StorySettings:
             raise ConfigError(f"StorySettings.max_days_apart: {self.max_days_apart} must be >= 0 (0 turns the check off)")
 
 
+_PROCESS_LIMIT: ContextVar[int] = ContextVar("storyfold_process_limit", default=0)
+
+
 def usable_cores() -> int:
-    """The CPU cores this process may run on (its affinity where the OS reports one).
+    """The CPU cores this process may run on (its affinity where the OS reports one),
+    at most the limit of an enclosing :func:`process_limit`.
 
     Example:
         >>> usable_cores() >= 1
         True
     """
     try:
-        return max(1, len(os.sched_getaffinity(0)))
+        cores = max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # pragma: no cover - not on Linux
-        return max(1, os.cpu_count() or 1)
+        cores = max(1, os.cpu_count() or 1)
+    limit = _PROCESS_LIMIT.get()
+    return min(cores, limit) if limit > 0 else cores
+
+
+@contextmanager
+def process_limit(processes: int) -> Iterator[None]:
+    """Run the enclosed stages on at most ``processes`` processes (0: one per core).
+
+    Every parallel stage (ingest cleaning, signatures, story vectors and scoring) sizes its
+    pool with :func:`usable_cores`; ``cluster_articles`` and the CLI apply
+    ``engine.processes`` this way, and library callers of ``load_articles`` can too. The
+    output does not depend on the number of processes.
+
+    Example:
+        >>> with process_limit(1):
+        ...     usable_cores()
+        1
+    """
+    if processes < 0:
+        raise ConfigError(f"engine.processes: {processes} must be >= 0 (0 means one per core)")
+    outer = _PROCESS_LIMIT.get()  # an enclosing limit still holds: the tighter one wins
+    token = _PROCESS_LIMIT.set(min(outer, processes) if outer and processes else outer or processes)
+    try:
+        yield
+    finally:
+        _PROCESS_LIMIT.reset(token)
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,7 +40,7 @@ ConfigOpt = Annotated[Optional[Path], typer.Option("--config", "-c", help="TOML 
 CopyThresholdOpt = Annotated[Optional[float], typer.Option("--copy-threshold", help="Shingle Jaccard at or above which two articles are copies (copies.threshold).")]
 EngineOpt = Annotated[Optional[str], typer.Option("--engine", help="Where clustering runs: local or ray (engine.name).")]
 AddressOpt = Annotated[Optional[str], typer.Option("--address", help="Ray cluster address for --engine ray (engine.address).")]
-ProcessesOpt = Annotated[Optional[int], typer.Option("--processes", help="Worker processes for signatures; 0 = one per core (engine.processes).")]
+ProcessesOpt = Annotated[Optional[int], typer.Option("--processes", help="Worker processes for ingest, signatures and stories; 0 = one per core (engine.processes).")]
 SummarizerOpt = Annotated[Optional[str], typer.Option("--summarizer", help="auto (BART when weights load, else extractive), bart, or extractive (summary.summarizer).")]
 ModelOpt = Annotated[Optional[str], typer.Option("--model", help="BART model id or local folder (bart.model).")]
 DeviceOpt = Annotated[Optional[str], typer.Option("--device", help="auto, cpu or cuda (bart.device).")]
@@ -106,8 +106,10 @@ def _settings(config: Path | None, **overrides: object):  # type: ignore[no-unty
 def _cluster(inputs: list[Path], settings, console: _Console):  # type: ignore[no-untyped-def]
     from cluster.ingest import load_articles
     from cluster.pipeline import cluster_articles
+    from cluster.settings import process_limit
 
-    ingested = load_articles(inputs, settings.ingest, warn=console.warn)
+    with process_limit(settings.cluster.engine.processes):
+        ingested = load_articles(inputs, settings.ingest, warn=console.warn)
     console.info(f"read {len(ingested.articles)} articles ({len(ingested.skipped)} inputs skipped)")
     result = cluster_articles(ingested.articles, settings.cluster, skipped=ingested.skipped, progress=console.info)
     console.info(f"{len(result.clusters)} {'story' if len(result.clusters) == 1 else 'stories'}")

@@ -44,3 +44,47 @@ def test_an_invalid_boilerplate_pattern_is_reported(tmp_path: Path) -> None:
     path.write_text("[ingest]\nboilerplate_patterns = ['(unclosed']\n")
     with pytest.raises(ConfigError, match="not a valid regular expression"):
         load_settings(path)
+
+
+def test_process_limit_caps_usable_cores_and_the_tighter_limit_wins() -> None:
+    from cluster.settings import process_limit, usable_cores
+
+    cores = usable_cores()
+    with process_limit(1):
+        assert usable_cores() == 1
+        with process_limit(0):  # "one per core" inside a limit keeps the limit
+            assert usable_cores() == 1
+        with process_limit(4):
+            assert usable_cores() == 1
+    assert usable_cores() == cores
+    with pytest.raises(ConfigError, match="engine.processes"):
+        with process_limit(-1):
+            pass
+
+
+def test_one_process_starts_no_worker_pool_in_any_stage(tmp_path, monkeypatch) -> None:
+    # With --processes 1 no stage may start a worker pool, however large its input.
+    import json
+    import multiprocessing
+
+    from typer.testing import CliRunner
+
+    import cluster.ingest as ingest_module
+    import cluster.stories as stories_module
+    from summarize.cli import app
+
+    monkeypatch.setattr(ingest_module, "_PARALLEL_CLEAN_FROM", 1)
+    monkeypatch.setattr(stories_module, "_PARALLEL_FROM", 1)
+    started = []
+    real_context = multiprocessing.get_context
+
+    def spy(method=None):  # type: ignore[no-untyped-def]
+        started.append(method)
+        return real_context(method)
+
+    monkeypatch.setattr(multiprocessing, "get_context", spy)
+    lines = [json.dumps({"id": f"a{i}", "text": f"Storm number {i} hit the coast of Chile on day {i}. Rescue teams searched the area."}) for i in range(40)]
+    (tmp_path / "in.jsonl").write_text("\n".join(lines), encoding="utf-8")
+    result = CliRunner().invoke(app, ["cluster", str(tmp_path / "in.jsonl"), "-o", str(tmp_path / "c.json"), "--processes", "1", "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert started == []
