@@ -32,6 +32,7 @@ import unicodedata
 import zlib
 from datetime import date
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Mapping, Sequence, TypeVar
+from urllib.parse import urlsplit
 
 from .settings import StorySettings, usable_cores
 
@@ -116,7 +117,7 @@ def cluster_originals(articles: Sequence["Article"], settings: StorySettings) ->
     if n <= 1:
         return list(range(n))
     window = float(settings.max_days_apart)
-    days = article_days(articles) if window > 0 else None
+    days = _story_days(settings, articles)
     vectors = story_vectors(articles, settings)
     rows, cols = candidate_pairs(vectors, settings, articles, days=days)
     rows, cols, sims = verified_edges(vectors, rows, cols, articles, settings, days=days)
@@ -405,10 +406,7 @@ def candidate_pairs(
     import numpy as np
 
     n = vectors.shape[0]
-    if days is None and articles is not None and settings.max_days_apart > 0:
-        days = article_days(articles)
-    if settings.max_days_apart <= 0:
-        days = None
+    days = _story_days(settings, articles, days)
     blocks = _candidate_blocks(_top_terms(vectors, settings.index_terms), days, settings.max_days_apart, settings.max_posting)
     parts = _map_blocks(blocks, settings.neighbors, settings.max_posting)
     rows = np.concatenate([r for r, _ in parts]) if parts else np.zeros(0, dtype=np.int64)
@@ -708,12 +706,21 @@ def verified_edges(
     # Weak pairs are kept: they count towards the mean similarity of two groups, so a
     # group whose members all mildly agree with another can still join it.
     keep = sims > 0
-    if days is None and settings.max_days_apart > 0:
-        days = article_days(articles)
-    if days is not None and settings.max_days_apart > 0:
+    days = _story_days(settings, articles, days)
+    if days is not None:
         gap = np.abs(days[rows] - days[cols])
         keep &= ~(gap > settings.max_days_apart)  # NaN (unknown date) keeps the pair
     return rows[keep], cols[keep], sims[keep]
+
+
+def _story_days(settings: StorySettings, articles: Sequence["Article"] | None, days: "np.ndarray | None" = None) -> "np.ndarray | None":
+    """The day numbers the date checks use: None when ``max_days_apart`` is 0, else
+    ``days`` when given, else those of ``articles`` (None when no article is dated)."""
+    if settings.max_days_apart <= 0:
+        return None
+    if days is None and articles is not None:
+        return article_days(articles)
+    return days
 
 
 def article_days(articles: Sequence["Article"]) -> "np.ndarray | None":
@@ -744,8 +751,6 @@ def article_day(article: "Article") -> float:
 
 def _url_day(url: str) -> float:
     """Days since 0001-01-01 of the first date in a URL's path or query (never the host); NaN when none."""
-    from urllib.parse import urlsplit
-
     try:
         parts = urlsplit(url.strip())
     except ValueError:
@@ -882,7 +887,7 @@ def _attach_within_span(
     np.minimum.at(first, label[known], days[known])
     np.maximum.at(last, label[known], days[known])
     first_of, last_of = first.tolist(), last.tolist()
-    day_of = np.where(known, days, np.nan).tolist()
+    day_of = days.tolist()  # NaN where undated
     order = np.lexsort((b, a, -s))  # falling similarity, then article, then partner index
     moved = label.copy()
     done: set[int] = set()
