@@ -6,6 +6,8 @@ batched call to the summarizer) → stories → accounting check.
 
 from __future__ import annotations
 
+import math
+from collections import Counter
 from dataclasses import dataclass
 from importlib import metadata
 from typing import Any, Callable, Mapping, Sequence
@@ -13,6 +15,7 @@ from typing import Any, Callable, Mapping, Sequence
 from cluster.errors import InvariantError
 from cluster.types import Article, Cluster, Clustering, Skipped
 
+from .extractive import bag_cosine, content_bag
 from .facts import build_facts
 from .output import DIGEST_SCHEMA, settings_to_dict, skipped_to_list
 from .settings import Settings
@@ -70,17 +73,38 @@ def _source_names(articles: Sequence[Article]) -> tuple[str, ...]:
 
 
 def _story_title(articles: Sequence[Article], facts: Sequence[Fact], copies: Mapping[str, str]) -> str | None:
-    """The title of the original article that reports the most facts (ties: the earliest id)."""
+    """The headline that best agrees with the story.
+
+    Each original's title is scored by its content-word cosine to the other originals'
+    titles plus its cosine to the facts the most sources report, so a first line that is
+    not the story's headline (a site's slogan, a section name) loses to one that is. Ties
+    go to the article that reports the most facts, then to the earliest id.
+    """
+    titled = [a for a in articles if a.title and a.id not in copies] or [a for a in articles if a.title]
+    if not titled:
+        return None
     reported: dict[str, int] = {}
     for fact in facts:
         for article_id in fact.article_ids:
             reported[article_id] = reported.get(article_id, 0) + fact.source_count
-    titled = [a for a in articles if a.title and a.id not in copies]
-    if not titled:
-        titled = [a for a in articles if a.title]
-    if not titled:
-        return None
-    best = min(titled, key=lambda a: (-reported.get(a.id, 0), a.id))
+    most = max((f.source_count for f in facts), default=0)
+    consensus = content_bag(" ".join(f.text for f in facts if f.source_count == most))
+    bags = {a.id: content_bag(a.title or "") for a in titled}
+    every_title: Counter[str] = Counter()
+    for bag in bags.values():
+        every_title.update(bag)
+    every_norm = sum(v * v for v in every_title.values())
+
+    def agreement(article: Article) -> float:
+        own = bags[article.id]
+        # Cosine to the other titles' words (every title's minus its own), in O(own words).
+        dot = sum(v * (every_title[w] - v) for w, v in own.items())
+        rest = every_norm - sum(every_title[w] ** 2 - (every_title[w] - v) ** 2 for w, v in own.items())
+        own_norm = sum(v * v for v in own.values())
+        to_titles = dot / math.sqrt(own_norm * rest) if dot > 0 else 0.0
+        return round(to_titles + bag_cosine(own, consensus), 9)
+
+    best = min(titled, key=lambda a: (-agreement(a), -reported.get(a.id, 0), a.id))
     return best.title
 
 

@@ -22,7 +22,7 @@ from cluster.text import word_tokens
 from .settings import SummarySettings
 from .types import Fact, StoryInput, Summary
 
-__all__ = ["ExtractiveSummarizer", "word_budget"]
+__all__ = ["ExtractiveSummarizer", "word_budget", "content_bag", "bag_cosine"]
 
 _STOP = frozenset(
     "a an the and or but of to in on at for by with from as is are was were be been has have had it its this that "
@@ -53,11 +53,18 @@ def word_budget(source_texts: Sequence[str], settings: SummarySettings) -> int:
     return int(min(settings.max_words, max(settings.min_words, budget)))
 
 
-def _bag(text: str) -> Counter[str]:
+def content_bag(text: str) -> Counter[str]:
+    """Counts of ``text``'s lowercased content words (no stop words, no one-letter tokens).
+
+    Example:
+        >>> sorted(content_bag("The rain, the rain in Paris").items())
+        [('paris', 1), ('rain', 2)]
+    """
     return Counter(t for t in word_tokens(text) if t not in _STOP and len(t) > 1)
 
 
-def _cosine(a: Counter[str], b: Counter[str]) -> float:
+def bag_cosine(a: Counter[str], b: Counter[str]) -> float:
+    """Cosine of two word-count bags (0 when either is empty)."""
     if not a or not b:
         return 0.0
     dot = sum(v * b[k] for k, v in a.items() if k in b)
@@ -96,7 +103,7 @@ class ExtractiveSummarizer:
         most_sources = max((f.source_count for f in facts), default=1)
         spread = max(most_sources - 1, 1)
         value = {i: facts[i].salience + self.settings.consensus_weight * (facts[i].source_count - 1) / spread for i in candidates}
-        bags = {i: _bag(facts[i].text) for i in candidates}
+        bags = {i: content_bag(facts[i].text) for i in candidates}
         lengths = {i: len(facts[i].text.split()) for i in candidates}
         chosen: list[int] = []
         used = 0
@@ -113,7 +120,7 @@ class ExtractiveSummarizer:
             chosen.append(best)
             used += lengths[best]
             for i in candidates:
-                overlap[i] = max(overlap[i], _cosine(bags[i], bags[best]))
+                overlap[i] = max(overlap[i], bag_cosine(bags[i], bags[best]))
         return chosen
 
     def _summarize_one(self, story: StoryInput) -> str:
