@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 from .errors import InputPathError
 from .settings import IngestSettings, usable_cores
+from .stories import STOP_WORDS
 from .text import normalize
 from .types import Article, Skipped
 
@@ -242,13 +243,14 @@ class _Reader:
 
     def parse_plain(self, text: str, *, markdown: bool) -> dict[str, Any]:
         lines = text.splitlines()
-        for index, line in enumerate(lines):
-            if line.strip():
-                title = line.strip()
-                if markdown:
-                    title = title.lstrip("#").strip()
-                return {"title": title or None, "text": "\n".join(lines[index + 1 :])}
-        raise _Skip("empty file")
+        filled = [index for index, line in enumerate(lines) if line.strip()]
+        if not filled:
+            raise _Skip("empty file")
+        index = _headline_index(lines, filled[:2])
+        title = lines[index].strip()
+        if markdown:
+            title = title.lstrip("#").strip()
+        return {"title": title or None, "text": "\n".join(lines[index + 1 :])}
 
     def parse_html(self, text: str) -> dict[str, Any]:
         from lxml import html as lxml_html  # lazy: only HTML inputs need it
@@ -526,3 +528,39 @@ def load_articles(
     for item in iter_articles(paths, settings, warn=warn):
         (articles if isinstance(item, Article) else skipped).append(item)  # type: ignore[arg-type]
     return Ingested(tuple(articles), tuple(skipped))
+
+
+_HEADLINE_WORDS = 20
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+_SENTENCE_END = tuple(".!:;,\"”")
+
+
+def _headline_index(lines: list[str], first_two: list[int]) -> int:
+    """The line of a plain-text file that is its headline: the first non-empty line, unless
+    it and the next are both short and unpunctuated (a site's name or slogan above the
+    headline) and the next shares more words with the body than the first does.
+
+    Example:
+        >>> _headline_index(["Daily Planet", "", "Storm floods Metropolis", "", "A storm flooded Metropolis today."], [0, 2])
+        2
+        >>> _headline_index(["Storm floods Metropolis", "By Lois Lane", "", "A storm flooded Metropolis today."], [0, 1])
+        0
+    """
+    first = first_two[0]
+    if len(first_two) < 2:
+        return first
+    second = first_two[1]
+    if not all(_headline_like(lines[i]) for i in first_two):
+        return first
+    body = {w.lower() for line in lines[second + 1 : second + 60] for w in _WORD.findall(line)}
+
+    def shared(i: int) -> int:
+        words = {w.lower() for w in _WORD.findall(lines[i])}
+        return len({w for w in words if len(w) > 2 and w not in STOP_WORDS} & body)
+
+    return second if shared(second) > max(shared(first), 1) else first
+
+
+def _headline_like(line: str) -> bool:
+    words = line.strip().lstrip("#").split()
+    return 0 < len(words) <= _HEADLINE_WORDS and not line.rstrip().endswith(_SENTENCE_END)

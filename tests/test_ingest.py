@@ -29,6 +29,37 @@ def test_text_and_markdown_take_the_first_line_as_title(tmp_path: Path) -> None:
     assert article.id == "a"
 
 
+@pytest.mark.parametrize(
+    ("text", "title", "body_starts"),
+    [
+        # A site's slogan above the headline: the headline shares the body's words.
+        ("Fastest News Updates\n\nStorm floods Metropolis harbour\n\nA storm flooded the Metropolis harbour on Sunday.",
+         "Storm floods Metropolis harbour", "A storm flooded"),
+        # A byline or a caption under the headline is not taken for it.
+        ("Storm floods Metropolis harbour\nBy Lois Lane\n\nA storm flooded the Metropolis harbour on Sunday.",
+         "Storm floods Metropolis harbour", "By Lois Lane"),
+        ("Storm floods Metropolis harbour on Sunday\n\nMetropolis harbour\n\nA storm flooded the Metropolis harbour on Sunday.",
+         "Storm floods Metropolis harbour on Sunday", "Metropolis harbour"),
+        # A first paragraph is never passed over for the line after it.
+        ("Storm news.\nStorm floods Metropolis harbour\n\nA storm flooded the Metropolis harbour on Sunday.",
+         "Storm news.", "Storm floods"),
+    ],
+)
+def test_plain_text_headline_is_the_first_line_unless_a_slogan_stands_above_it(
+    tmp_path: Path, text: str, title: str, body_starts: str
+) -> None:
+    (tmp_path / "a.txt").write_text(text)
+    (article,) = load_articles([tmp_path]).articles
+    assert article.title == title
+    assert article.text.startswith(body_starts)
+
+
+def test_the_seed_with_a_site_slogan_above_its_headline_gets_the_headline() -> None:
+    titles = [a.title for a in load_articles([SEEDS]).articles]
+    assert "Fastest News Updates around the World" not in titles
+    assert "High-Level Talks Between Blinken and Lavrov Since Ukrainian Invasion" in titles
+
+
 def test_html_gives_main_text_title_canonical_url_and_domain_source(tmp_path: Path) -> None:
     (tmp_path / "page.html").write_text(
         "<html><head><title>Site | Storm</title><meta property='og:title' content='Storm hits coast'>"
