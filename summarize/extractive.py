@@ -7,7 +7,9 @@ chosen (maximal marginal relevance; a near-duplicate, overlapping a chosen sente
 crosses the budget is taken when at most ``overshoot`` of it lies past the budget. The
 budget is a share of the story's source words beyond ``source_offset``, between
 ``min_words`` and ``max_words``. The chosen facts are written consensus first, then in
-the order the articles tell them.
+the order the articles tell them. A fact phrased only by a sentence cut off by an excerpt
+("... and that the...") or by a single source's unattributed quote is left out while
+other facts remain.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Sequence
 
 from cluster.text import word_tokens
 
+from .sentences import is_truncated
 from .settings import SummarySettings
 from .types import Fact, StoryInput, Summary
 
@@ -99,7 +102,7 @@ class ExtractiveSummarizer:
         return [Summary(text=self._summarize_one(story), method=self.method, model=None) for story in stories]
 
     def _select(self, facts: Sequence[Fact], budget: int) -> list[int]:
-        candidates = [i for i, f in enumerate(facts) if not _unattributed_quote(f)] or list(range(len(facts)))
+        candidates = [i for i, f in enumerate(facts) if not _unattributed_quote(f) and not is_truncated(f.text)] or list(range(len(facts)))
         most_sources = max((f.source_count for f in facts), default=1)
         spread = max(most_sources - 1, 1)
         value = {i: facts[i].salience + self.settings.consensus_weight * (facts[i].source_count - 1) / spread for i in candidates}

@@ -18,7 +18,7 @@ from cluster.types import Article
 
 from .neutrality import subjectivity
 from .salience import SentenceRanker
-from .sentences import Sentence, split_sentences
+from .sentences import Sentence, is_truncated, split_sentences
 from .sources import independent_source_keys
 from .types import Fact
 
@@ -35,7 +35,10 @@ _NUMBER_WORDS = {
     "dozen": "12", "million": "1000000", "billion": "1000000000",
 }  # fmt: skip
 # Openings that lean on a previous sentence: such a sentence does not stand alone.
-_DANGLING = re.compile(r"^(?:he|she|it|they|this|that|these|those|but|and|so|yet|also|however|meanwhile|in addition|still)\b", re.IGNORECASE)
+_DANGLING = re.compile(
+    r"^(?:he|she|it|they|his|her|its|their|this|that|these|those|but|and|so|yet|also|however|meanwhile|in addition|still)\b",
+    re.IGNORECASE,
+)
 
 
 def names(text: str) -> frozenset[str]:
@@ -148,7 +151,8 @@ def build_facts(articles: Sequence[Article], copies: Mapping[str, str], settings
     ``sources`` are the reporting articles' source names (the article id where there is
     none). The representative is the group's most neutral complete phrasing: the lowest
     ``neutrality_weight`` x subjectivity (VADER lexicon) minus salience, with a penalty
-    for openings that lean on an earlier sentence. Facts are sorted by source count
+    for openings that lean on an earlier sentence ("He", "Her name is"); a member cut off by
+    an excerpt phrases the fact only when no member is complete. Facts are sorted by source count
     (descending), then salience (descending), then text.
 
     Example:
@@ -173,7 +177,11 @@ def build_facts(articles: Sequence[Article], copies: Mapping[str, str], settings
     keys = independent_source_keys(list(by_id.values()), copies)
     facts = []
     for group in groups:
-        best = min(group, key=lambda k: (_phrasing_cost(sentences[k], float(salience[k]), settings.facts), k))
+        # A complete member always phrases the fact before one cut off by an excerpt.
+        best = min(
+            group,
+            key=lambda k: (is_truncated(sentences[k].text), _phrasing_cost(sentences[k], float(salience[k]), settings.facts), k),
+        )
         article_ids = tuple(sorted({sentences[k].article_id for k in group}))
         support = settings.facts.support_bonus * (len({keys[a] for a in article_ids}) - 1)
         facts.append(

@@ -18,7 +18,7 @@ from cluster.text import normalize
 
 from .settings import SentenceSettings
 
-__all__ = ["Sentence", "split_sentences", "strip_dateline"]
+__all__ = ["Sentence", "split_sentences", "strip_dateline", "is_truncated"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +71,8 @@ _AGENCY_OPENING = re.compile(r"^\((?:AP|Reuters|AFP|CNN|UPI|dpa|Xinhua|Bloomberg
 _LEADING_LABEL = re.compile(r"^(?:VIDEO|WATCH|PHOTOS?|LISTEN|BREAKING|EXCLUSIVE|UPDATE|OPINION|ANALYSIS)\s*[:|-]\s*", re.IGNORECASE)
 _TERMINAL = re.compile(r"[.!?][\"'”’)\]]*$")
 _URL = re.compile(r"https?://\S+|www\.\S+")
+# A sentence cut off by a feed or an excerpt: "... and that the...", "… said acting FDA Commissioner […]".
+_TRUNCATED = re.compile(r"(?:\w|[,;:])\s*(?:\.{3,}|…|\[\s*(?:\.{3,}|…)\s*\])[\"'”’)\]]*$")
 
 
 def strip_dateline(sentence: str) -> str:
@@ -146,6 +148,17 @@ def _keep(sentence: str, settings: SentenceSettings, strict: bool = True) -> boo
     if not sentence[0].isupper() and sentence[0] not in "\"'“‘(0123456789":
         return False  # a fragment left over from a broken line
     return True
+
+
+def is_truncated(sentence: str) -> bool:
+    """Whether ``sentence`` was cut off mid-phrase by an excerpt or a feed (ends in an
+    ellipsis right after a word): it can support a fact but reads badly in a summary.
+
+    Example:
+        >>> is_truncated("The panel said more data is needed, and that the..."), is_truncated("He left.")
+        (True, False)
+    """
+    return bool(_TRUNCATED.search(sentence))
 
 
 def split_sentences(text: str, settings: SentenceSettings, *, strict: bool = True) -> list[str]:

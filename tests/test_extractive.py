@@ -169,3 +169,15 @@ def test_the_seed_summary_leads_with_what_all_three_outlets_report() -> None:
     summary = story.summary.text
     for consensus in ("10 minutes", "New START", "Paul Whelan"):
         assert consensus in summary, f"{consensus!r} is reported by all three seeds but missing from: {summary}"
+
+
+def test_a_sentence_cut_off_by_an_excerpt_is_not_put_in_the_summary() -> None:
+    cut = fact("The panel said more data is needed before it can approve boosters for everyone, and that the...", 3, 1.0)
+    whole = fact("The agency authorized booster doses for people over 65 on Wednesday.", 1, 0.2)
+    text = summarize((cut, whole), SummarySettings(min_words=40, max_words=40), source_words=400)
+    assert text == whole.text
+
+
+def test_a_story_told_only_in_cut_off_sentences_is_still_summarized() -> None:
+    cut = fact("The panel said more data is needed before it can approve boosters for everyone, and that the…", 2, 1.0)
+    assert summarize((cut,), SummarySettings()) == cut.text

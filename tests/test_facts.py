@@ -112,3 +112,19 @@ def test_a_story_without_sentences_has_no_facts() -> None:
 def test_a_story_of_fragments_falls_back_to_them() -> None:
     facts = build_facts([make_article("a", "Senate passes the budget bill after a long night of votes")], {}, Settings())
     assert [f.text for f in facts] == ["Senate passes the budget bill after a long night of votes"]
+
+
+def test_a_complete_member_phrases_a_fact_before_one_cut_off_by_an_excerpt() -> None:
+    cut = "The Food and Drug Administration on Wednesday authorized Pfizer booster doses for people 65 and older and..."
+    whole = "The Food and Drug Administration authorized Pfizer booster doses on Wednesday for people 65 and older."
+    facts = build_facts([make_article("a", cut, source="X"), make_article("b", whole, source="Y")], {}, Settings())
+    assert facts[0].source_count == 2
+    assert facts[0].text == whole
+
+
+def test_a_sentence_opening_on_a_possessive_does_not_phrase_a_fact_it_leans_on() -> None:
+    leaning = "Her name is Frances Haugen, the Facebook whistleblower."
+    whole = "Frances Haugen is the Facebook whistleblower who gave documents to the Senate."
+    facts = build_facts([make_article("a", leaning, source="X"), make_article("b", whole, source="Y")], {}, Settings())
+    assert facts[0].source_count == 2
+    assert facts[0].text == whole
