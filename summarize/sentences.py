@@ -68,6 +68,15 @@ _DATELINE = re.compile(
 )
 # An agency credit alone opening the text, with or without a dash: "(CNN)The ...", "(AP) — ...".
 _AGENCY_OPENING = re.compile(r"^\((?:AP|Reuters|AFP|CNN|UPI|dpa|Xinhua|Bloomberg)\)\s*(?:[-—–]+\s*)?")
+# A page's date and time stamp opening the text: "May 3, 2013 | 8:20 am", "Posted: Sunday, May 5,
+# 2013 at 7:31 AM ET Updated 5:40 p.m. ET".
+_DATE_STAMP = re.compile(
+    r"^(?:(?:posted|published|updated)(?:\s+on)?:?\s*)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}"
+    r"(?:\s*(?:[|,•·-]|at|updated)?\s*\d{1,2}\s*[:.]\s*\d{2}\s*(?:[ap]\.?\s*m\b\.?)?(?:\s*(?:ET|EST|EDT|PT|PST|PDT|CT|CST|CDT|GMT|UTC|BST)\b)?)*"
+    r"\s*[|•·—–-]?\s*",
+    re.IGNORECASE,
+)
 _LEADING_LABEL = re.compile(r"^(?:VIDEO|WATCH|PHOTOS?|LISTEN|BREAKING|EXCLUSIVE|UPDATE|OPINION|ANALYSIS)\s*[:|-]\s*", re.IGNORECASE)
 _TERMINAL = re.compile(r"[.!?][\"'”’)\]]*$")
 _URL = re.compile(r"https?://\S+|www\.\S+")
@@ -76,20 +85,33 @@ _TRUNCATED = re.compile(r"(?:\w|[,;:])\s*(?:\.{3,}|…|\[\s*(?:\.{3,}|…)\s*\])
 
 
 def strip_dateline(sentence: str) -> str:
-    """Remove a wire dateline or a section label that opens a sentence.
+    """Remove a wire dateline, a page's date stamp or a section label that opens a sentence.
 
     Example:
         >>> strip_dateline("WASHINGTON (Reuters) - The Senate passed the bill.")
         'The Senate passed the bill.'
         >>> strip_dateline("(CNN)Stabbings inside a rabbi's home marked the latest attack.")
         "Stabbings inside a rabbi's home marked the latest attack."
+        >>> strip_dateline("May 3, 2013 | 8: 20 am Lindsay Lohan's attorney said Thursday the actress checked in.")
+        "Lindsay Lohan's attorney said Thursday the actress checked in."
     """
     stripped = _LEADING_LABEL.sub("", sentence)
     match = _DATELINE.match(stripped) or _AGENCY_OPENING.match(stripped)
     rest = stripped[match.end() :] if match else ""
     if match and len(rest) > 20 and (rest[0].isupper() or rest[0] in "\"“‘'"):
         stripped = stripped[match.end() :]
-    return stripped
+    return _without_date_stamp(stripped)
+
+
+def _without_date_stamp(text: str) -> str:
+    """``text`` without a page's date and time stamp opening it, when a sentence follows.
+    (Lines are cleaned before they are split: the splitter would cut "5:40 p.m. ET The
+    ..." after "p.m.".)"""
+    match = _DATE_STAMP.match(text)
+    rest = text[match.end() :] if match else ""
+    if match and len(rest) > 20 and (rest[0].isupper() or rest[0] in "\"“‘'"):
+        return rest
+    return text
 
 
 @lru_cache(maxsize=1)
@@ -121,7 +143,7 @@ def _bounded_lines(text: str, max_chars: int) -> list[str]:
 def _prose_lines(text: str, settings: SentenceSettings, strict: bool = True) -> list[str]:
     lines = []
     for line in _bounded_lines(normalize(text), settings.max_chars):
-        line = _CREDIT.sub(" ", line).strip()
+        line = _without_date_stamp(_CREDIT.sub(" ", line).strip())
         if not line or _BOILERPLATE.match(line):
             continue
         if _BYLINE.match(line) and len(line.split()) <= _BYLINE_MAX_WORDS:

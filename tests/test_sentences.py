@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from summarize.neutrality import subjectivity
 from summarize.sentences import split_sentences, strip_dateline
 from summarize.settings import SentenceSettings
@@ -44,6 +46,21 @@ def test_wire_datelines_and_section_labels_are_stripped() -> None:
     assert strip_dateline("(AP) — The storm moved north on Friday night.") == "The storm moved north on Friday night."
     # a parenthesis that is not an agency credit stays
     assert strip_dateline("(R-Ky.) and two others voted no on the bill.") == "(R-Ky.) and two others voted no on the bill."
+
+
+@pytest.mark.parametrize(
+    "stamp",
+    ["May 3, 2013 | 8: 20 am ", "May 2, 2013 12:50 PM ", "May 03, 2013 ", "Posted: Sunday, May 5, 2013 at 7:31 AM ET Updated 5:40 p.m. ET "],
+)
+def test_a_page_date_stamp_opening_the_text_is_stripped(stamp: str) -> None:
+    assert split_sentences(stamp + "Lindsay Lohan checked into a rehab clinic on Thursday.", SETTINGS) == [
+        "Lindsay Lohan checked into a rehab clinic on Thursday."
+    ]
+
+
+def test_a_sentence_about_a_date_keeps_it() -> None:
+    sentence = "May 3, 2013 was the day the actress checked into a rehab clinic."
+    assert strip_dateline(sentence) == sentence
 
 
 def test_a_capitalised_opening_word_is_not_taken_for_a_dateline() -> None:
