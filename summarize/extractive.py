@@ -102,7 +102,8 @@ class ExtractiveSummarizer:
         return [Summary(text=self._summarize_one(story), method=self.method, model=None) for story in stories]
 
     def _select(self, facts: Sequence[Fact], budget: int) -> list[int]:
-        candidates = [i for i, f in enumerate(facts) if not _unattributed_quote(f) and not is_truncated(f.text)] or list(range(len(facts)))
+        readable = [i for i, f in enumerate(facts) if not _unattributed_quote(f) and not is_truncated(f.text)]
+        candidates = readable or list(range(len(facts)))
         most_sources = max((f.source_count for f in facts), default=1)
         spread = max(most_sources - 1, 1)
         value = {i: facts[i].salience + self.settings.consensus_weight * (facts[i].source_count - 1) / spread for i in candidates}

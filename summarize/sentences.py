@@ -96,18 +96,18 @@ def strip_dateline(sentence: str) -> str:
         "Lindsay Lohan's attorney said Thursday the actress checked in."
     """
     stripped = _LEADING_LABEL.sub("", sentence)
-    match = _DATELINE.match(stripped) or _AGENCY_OPENING.match(stripped)
-    rest = stripped[match.end() :] if match else ""
-    if match and len(rest) > 20 and (rest[0].isupper() or rest[0] in "\"“‘'"):
-        stripped = stripped[match.end() :]
+    stripped = _cut_opening(stripped, _DATELINE.match(stripped) or _AGENCY_OPENING.match(stripped))
     return _without_date_stamp(stripped)
 
 
 def _without_date_stamp(text: str) -> str:
-    """``text`` without a page's date and time stamp opening it, when a sentence follows.
-    (Lines are cleaned before they are split: the splitter would cut "5:40 p.m. ET The
-    ..." after "p.m.".)"""
-    match = _DATE_STAMP.match(text)
+    """``text`` without a page's date and time stamp opening it. Lines are cleaned of it
+    before they are split, since the splitter would cut "5:40 p.m. ET The ..." after "p.m."."""
+    return _cut_opening(text, _DATE_STAMP.match(text))
+
+
+def _cut_opening(text: str, match: "re.Match[str] | None") -> str:
+    """``text`` after ``match`` (an opening), when what follows reads as a sentence start."""
     rest = text[match.end() :] if match else ""
     if match and len(rest) > 20 and (rest[0].isupper() or rest[0] in "\"“‘'"):
         return rest
