@@ -19,9 +19,8 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 from urllib.parse import urlsplit
 
 from .errors import InputPathError
-from .settings import IngestSettings, usable_cores
-from .stories import STOP_WORDS
-from .text import normalize
+from .settings import IngestSettings, process_pool, usable_cores
+from .text import STOP_WORDS, normalize, word_tokens
 from .types import Article, Skipped
 
 __all__ = ["SUPPORTED_EXTENSIONS", "Ingested", "iter_articles", "load_articles", "clean_text"]
@@ -378,10 +377,7 @@ class _Cleaner:
         if workers == 1 or len(texts) < _PARALLEL_CLEAN_FROM:
             return lambda: [clean_text(t, self.patterns) for t in texts]
         if self.pool is None:
-            import multiprocessing
-
-            method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-            self.pool = multiprocessing.get_context(method).Pool(workers, _init_cleaner, (self.patterns,))
+            self.pool = process_pool(workers, _init_cleaner, (self.patterns,))
         chunks = [texts[i : i + _CLEAN_CHUNK] for i in range(0, len(texts), _CLEAN_CHUNK)]
         result = self.pool.map_async(_clean_chunk, chunks, chunksize=1)
         return lambda: [text for part in result.get() for text in part]
@@ -531,7 +527,6 @@ def load_articles(
 
 
 _HEADLINE_WORDS = 20
-_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _SENTENCE_END = tuple(".!:;,\"”")
 
 
@@ -552,11 +547,11 @@ def _headline_index(lines: list[str], first_two: list[int]) -> int:
     second = first_two[1]
     if not all(_headline_like(lines[i]) for i in first_two):
         return first
-    body = {w.lower() for line in lines[second + 1 : second + 60] for w in _WORD.findall(line)}
+    body = {w for line in lines[second + 1 : second + 60] for w in word_tokens(line)}
 
     def shared(i: int) -> int:
-        words = {w.lower() for w in _WORD.findall(lines[i])}
-        return len({w for w in words if len(w) > 2 and w not in STOP_WORDS} & body)
+        words = {w for w in word_tokens(lines[i]) if len(w) > 2 and w.replace("'", "").isalpha()}
+        return len((words - STOP_WORDS) & body)
 
     return second if shared(second) > max(shared(first), 1) else first
 

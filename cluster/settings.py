@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping, TypeVar
 
 from .errors import ConfigError
 
@@ -29,6 +29,8 @@ __all__ = [
     "load_cluster_settings",
     "usable_cores",
     "process_limit",
+    "process_pool",
+    "pool_map",
 ]
 
 DEFAULT_BOILERPLATE = (
@@ -185,6 +187,33 @@ def process_limit(processes: int) -> Iterator[None]:
         yield
     finally:
         _PROCESS_LIMIT.reset(token)
+
+
+def process_pool(workers: int, initializer: Callable[..., None] | None = None, initargs: tuple[Any, ...] = ()) -> Any:
+    """A ``multiprocessing`` pool of ``workers`` processes, started by forkserver where the
+    platform has it (no forked copy of a large parent), else by spawn."""
+    import multiprocessing
+
+    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    return multiprocessing.get_context(method).Pool(workers, initializer, initargs)
+
+
+_Task = TypeVar("_Task")
+_Result = TypeVar("_Result")
+
+
+def pool_map(pool: Any, function: Callable[[_Task], _Result], tasks: Iterable[_Task], ahead: int) -> Iterator[_Result]:
+    """``map(function, tasks)`` on ``pool``, in order, with at most ``ahead`` tasks in flight
+    (``Pool.imap`` would copy every task into its queue at once)."""
+    from collections import deque
+
+    pending: deque[Any] = deque()
+    for task in tasks:
+        pending.append(pool.apply_async(function, (task,)))
+        if len(pending) > ahead:
+            yield pending.popleft().get()
+    while pending:
+        yield pending.popleft().get()
 
 
 @dataclass(frozen=True, slots=True)

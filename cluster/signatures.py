@@ -24,13 +24,12 @@ from __future__ import annotations
 
 import functools
 import itertools
-from collections import deque
 from typing import Any, Iterable, Iterator, Sequence
 
 import numpy as np
 
 from .errors import ConfigError
-from .settings import usable_cores
+from .settings import pool_map, process_pool, usable_cores
 
 __all__ = [
     "SCHEMES",
@@ -423,18 +422,9 @@ def iter_signature_batches(
         for batch in first:
             yield _signature_task((batch, *params))
         return
-    import multiprocessing
-
-    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-    context = multiprocessing.get_context(method)
-    with context.Pool(workers) as pool:
-        pending: deque[Any] = deque()
-        for batch in itertools.chain(first, batches):
-            pending.append(pool.apply_async(_signature_task, ((batch, *params),)))
-            if len(pending) >= 2 * workers:
-                yield pending.popleft().get()
-        while pending:
-            yield pending.popleft().get()
+    tasks = ((batch, *params) for batch in itertools.chain(first, batches))
+    with process_pool(workers) as pool:
+        yield from pool_map(pool, _signature_task, tasks, ahead=2 * workers - 1)
 
 
 def signatures_for_texts(

@@ -34,7 +34,8 @@ from datetime import date
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Mapping, Sequence, TypeVar
 from urllib.parse import urlsplit
 
-from .settings import StorySettings, usable_cores
+from .settings import StorySettings, pool_map, process_pool, usable_cores
+from .text import STOP_WORDS
 
 if TYPE_CHECKING:  # pragma: no cover
     from array import array
@@ -65,16 +66,6 @@ _URL_DATE = re.compile(
 )
 _URL_COMPACT_DATE = re.compile(r"(?<=[/=_-])(199\d|20[0-4]\d)(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?=$|[/.?#&_-])")
 
-# Function words that carry no story identity (a short, fixed list keeps this dependency-free).
-STOP_WORDS = frozenset(
-    """a about above after again against all also am an and any are as at be because been before being below
-    between both but by can could did do does doing down during each few for from further had has have having he
-    her here hers herself him himself his how i if in into is it its itself just me more most my myself no nor not
-    now of off on once only or other our ours ourselves out over own same she should so some such than that the
-    their theirs them themselves then there these they this those through to too under until up very was we were
-    what when where which while who whom why will with would you your yours yourself yourselves said says say told
-    according one two new like get got make made many much may might must us year years time""".split()
-)
 
 
 def group_stories(articles: Sequence["Article"], copies: Mapping[str, str], settings: StorySettings) -> list[tuple[str, ...]]:
@@ -258,19 +249,8 @@ def _column_batches(articles: Sequence["Article"], settings: StorySettings) -> "
     if workers == 1 or len(articles) < _PARALLEL_FROM:
         yield from map(_batch_columns, tasks)
         return
-    import multiprocessing
-    from collections import deque
-
-    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-    with multiprocessing.get_context(method).Pool(workers) as pool:
-        # A few batches in flight, not all: Pool.imap would copy every text into its queue at once.
-        pending: deque = deque()
-        for task in tasks:
-            pending.append(pool.apply_async(_batch_columns, (task,)))
-            if len(pending) > 2 * workers:
-                yield pending.popleft().get()
-        while pending:
-            yield pending.popleft().get()
+    with process_pool(workers) as pool:
+        yield from pool_map(pool, _batch_columns, tasks, ahead=2 * workers)
 
 
 # Terms found in one article only are dropped on corpora at least this large: there they

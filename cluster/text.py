@@ -6,7 +6,7 @@ import re
 import sys
 import unicodedata
 
-__all__ = ["normalize", "word_tokens", "word_shingles"]
+__all__ = ["normalize", "word_tokens", "word_shingles", "STOP_WORDS"]
 
 _WORD = re.compile(r"\w+(?:['’]\w+)*", re.UNICODE)
 
@@ -76,3 +76,15 @@ def word_shingles(tokens: list[str], size: int) -> list[str]:
     if len(tokens) < size:
         return [" ".join(tokens)]
     return [" ".join(tokens[i : i + size]) for i in range(len(tokens) - size + 1)]
+
+
+# Function words that carry no story identity (a short, fixed list keeps this dependency-free).
+STOP_WORDS = frozenset(
+    """a about above after again against all also am an and any are as at be because been before being below
+    between both but by can could did do does doing down during each few for from further had has have having he
+    her here hers herself him himself his how i if in into is it its itself just me more most my myself no nor not
+    now of off on once only or other our ours ourselves out over own same she should so some such than that the
+    their theirs them themselves then there these they this those through to too under until up very was we were
+    what when where which while who whom why will with would you your yours yourself yourselves said says say told
+    according one two new like get got make made many much may might must us year years time""".split()
+)
