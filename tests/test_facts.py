@@ -97,12 +97,25 @@ def test_sources_fall_back_to_article_ids() -> None:
     assert quake.sources == ("a", "b")
 
 
-def test_the_representative_is_the_more_neutral_phrasing() -> None:
-    loaded = "The disgraceful, corrupt mayor of Lyon shamefully resigned on Friday after a damning fraud scandal."
-    neutral = "The mayor of Lyon resigned on Friday after an inquiry into fraud at city hall."
-    facts = build_facts([make_article("a", loaded, source="X"), make_article("b", neutral, source="Y")], {}, Settings())
+@pytest.mark.parametrize(
+    ("other", "representative"),
+    [
+        # the more neutral phrasing
+        ("The disgraceful, corrupt mayor of Lyon shamefully resigned on Friday after a damning fraud scandal.",
+         "The mayor of Lyon resigned on Friday after an inquiry into fraud at city hall."),
+        # a complete member before one cut off by an excerpt
+        ("The Food and Drug Administration on Wednesday authorized Pfizer booster doses for people 65 and older and...",
+         "The Food and Drug Administration authorized Pfizer booster doses on Wednesday for people 65 and older."),
+        # a sentence opening on a possessive leans on the one before it
+        ("Her name is Frances Haugen, the Facebook whistleblower.",
+         "Frances Haugen is the Facebook whistleblower who gave documents to the Senate."),
+    ],
+    ids=["neutral", "complete", "standalone"],
+)
+def test_the_representative_is_the_best_phrasing_of_the_fact(other: str, representative: str) -> None:
+    facts = build_facts([make_article("a", other, source="X"), make_article("b", representative, source="Y")], {}, Settings())
     assert facts[0].source_count == 2
-    assert facts[0].text == neutral
+    assert facts[0].text == representative
 
 
 def test_a_story_without_sentences_has_no_facts() -> None:
@@ -113,18 +126,3 @@ def test_a_story_of_fragments_falls_back_to_them() -> None:
     facts = build_facts([make_article("a", "Senate passes the budget bill after a long night of votes")], {}, Settings())
     assert [f.text for f in facts] == ["Senate passes the budget bill after a long night of votes"]
 
-
-def test_a_complete_member_phrases_a_fact_before_one_cut_off_by_an_excerpt() -> None:
-    cut = "The Food and Drug Administration on Wednesday authorized Pfizer booster doses for people 65 and older and..."
-    whole = "The Food and Drug Administration authorized Pfizer booster doses on Wednesday for people 65 and older."
-    facts = build_facts([make_article("a", cut, source="X"), make_article("b", whole, source="Y")], {}, Settings())
-    assert facts[0].source_count == 2
-    assert facts[0].text == whole
-
-
-def test_a_sentence_opening_on_a_possessive_does_not_phrase_a_fact_it_leans_on() -> None:
-    leaning = "Her name is Frances Haugen, the Facebook whistleblower."
-    whole = "Frances Haugen is the Facebook whistleblower who gave documents to the Senate."
-    facts = build_facts([make_article("a", leaning, source="X"), make_article("b", whole, source="Y")], {}, Settings())
-    assert facts[0].source_count == 2
-    assert facts[0].text == whole
