@@ -105,9 +105,12 @@ class StorySettings:
     """Story grouping: representation, candidate search, verification, grouping.
 
     min_similarity: mean cosine two groups need to merge (average link).
+    group_margin: two groups of two or more articles each need a mean of
+        ``min_similarity + group_margin / sqrt(pairs between them)`` to merge (0 turns it off).
     attach_similarity: cosine an article left alone needs with its most similar article
-        to join that article's group (one pair decides, so it sits above min_similarity;
-        1 turns attaching off).
+        to join that article's group (1 turns attaching off).
+    attach_margin: that pair must also be at least this many times the article's best
+        pair with any other group or lone article (1: the best pair simply decides).
     title_weight, names_weight, lead_weight: weight of the title-word, name-and-number and
         lead-word blocks of the story vector, relative to the body-word block (weight 1).
     max_words: body words read per article (the lead carries the story).
@@ -123,8 +126,10 @@ class StorySettings:
         ``published``, else a date in the URL path (see ``cluster.stories.article_day``).
     """
 
-    min_similarity: float = 0.255
-    attach_similarity: float = 0.3
+    min_similarity: float = 0.22
+    group_margin: float = 0.18
+    attach_similarity: float = 0.15
+    attach_margin: float = 1.4
     title_weight: float = 0.6
     names_weight: float = 0.5
     lead_weight: float = 0.3
@@ -137,11 +142,13 @@ class StorySettings:
     max_days_apart: int = 7
 
     def __post_init__(self) -> None:
-        _fraction(self, "min_similarity", "attach_similarity")
+        _fraction(self, "min_similarity", "attach_similarity", "group_margin")
         _positive(self, "max_words", "lead_words", "vector_terms", "index_terms", "max_posting", "neighbors")
         for name in ("title_weight", "names_weight", "lead_weight"):
             if getattr(self, name) < 0:
                 raise ConfigError(f"StorySettings.{name}: {getattr(self, name)!r} must be >= 0 (0 turns the block off)")
+        if self.attach_margin < 1.0:
+            raise ConfigError(f"StorySettings.attach_margin: {self.attach_margin!r} must be >= 1 (1: the best pair decides)")
         if self.max_days_apart < 0:
             raise ConfigError(f"StorySettings.max_days_apart: {self.max_days_apart} must be >= 0 (0 turns the check off)")
 

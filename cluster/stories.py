@@ -16,17 +16,21 @@ grouping reads like a table of contents:
    kept, they count towards group means); pairs dated too far apart are dropped (the date
    is ``published``, else a date in the URL path);
 4. group: average-link agglomeration over the verified edges, where an absent edge counts
-   as zero similarity, so one weak link cannot merge two stories, and no group's dated
-   articles span more than ``max_days_apart`` days (copies, step 6, join whatever their date);
+   as zero similarity, so one weak link cannot merge two stories; two groups of two or
+   more articles need a margin over ``min_similarity`` that shrinks with the pairs
+   between them (two tight groups on one theme are most often two stories), and no
+   group's dated articles span more than ``max_days_apart`` days (copies, step 6, join
+   whatever their date);
 5. attach: an article left alone joins the group of its most similar article when that
-   one pair reaches ``attach_similarity`` (a group's mean is a high bar for one report)
-   and the group stays within the date span;
+   one pair reaches ``attach_similarity`` and stands out (``attach_margin`` times its best
+   pair with any other group), and the group stays within the date span;
 6. copies join the group of their original.
 """
 
 from __future__ import annotations
 
 import heapq
+import math
 import re
 import unicodedata
 import zlib
@@ -113,8 +117,8 @@ def cluster_originals(articles: Sequence["Article"], settings: StorySettings) ->
     rows, cols = candidate_pairs(vectors, settings, articles, days=days)
     rows, cols, sims = verified_edges(vectors, rows, cols, articles, settings, days=days)
     del vectors  # not needed for grouping: free it before the grouping's own structures grow
-    labels = average_link(n, rows, cols, sims, settings.min_similarity, days, window)
-    return attach_loners(labels, rows, cols, sims, settings.attach_similarity, days, window)
+    labels = average_link(n, rows, cols, sims, settings.min_similarity, days, window, settings.group_margin)
+    return attach_loners(labels, rows, cols, sims, settings.attach_similarity, days, window, settings.attach_margin)
 
 
 # A sentence end or line break, or a token: a number with thousands separators or a
@@ -775,11 +779,17 @@ def average_link(
     threshold: float,
     days: "np.ndarray | None" = None,
     window: float = 0.0,
+    group_margin: float = 0.0,
 ) -> list[int]:
     """Average-link agglomeration over a sparse similarity graph; absent edges count as 0.
 
     Two groups merge while the mean similarity over ALL their member pairs is at least
     ``threshold``, so a single strong pair between two large groups is not enough.
+    When both groups already hold two or more members, the mean must also clear
+    ``threshold + group_margin / sqrt(pairs)``: two tight groups on one theme (this week's
+    jobless claims and last week's) are most often two stories, and a mean over few pairs
+    is a noisy estimate, while the bar falls back towards ``threshold`` as the pairs
+    between two large groups of one big story grow.
     With ``days`` (a day number per node, NaN unknown) and ``window`` > 0, two groups
     merge only while their dated members, together, span at most ``window`` days: a
     weekly report and the next week's, worded alike, stay two stories even when an
@@ -790,6 +800,14 @@ def average_link(
         >>> import numpy as np
         >>> average_link(3, np.array([0, 1]), np.array([1, 2]), np.array([0.9, 0.3]), 0.5)
         [0, 0, 2]
+
+        Two tight pairs with a mean of 0.4 between them merge at threshold 0.3, but not
+        with a group margin of 0.3 (their 4 pairs need 0.3 + 0.3 / 2 = 0.45):
+
+        >>> rows, cols = np.array([0, 2, 0, 0, 1, 1]), np.array([1, 3, 2, 3, 2, 3])
+        >>> sims = np.array([0.8, 0.8, 0.4, 0.4, 0.4, 0.4])
+        >>> average_link(4, rows, cols, sims, 0.3), average_link(4, rows, cols, sims, 0.3, group_margin=0.3)
+        ([0, 0, 0, 0], [0, 0, 2, 2])
     """
     neighbours: list[dict[int, float] | None] = [dict() for _ in range(n)]
     heap: list[tuple[float, int, int]] = []
@@ -818,6 +836,8 @@ def average_link(
         total = na.get(b)
         if total is None or total / (size[a] * size[b]) != -negative:
             continue  # stale entry: one side has grown since it was pushed
+        if group_margin and size[a] > 1 and size[b] > 1 and -negative < threshold + group_margin / math.sqrt(size[a] * size[b]):
+            continue  # tried again if either group grows
         if first:
             start, end = min(first[a], first[b]), max(last[a], last[b])
             if end - start > window:
@@ -855,7 +875,7 @@ def average_link(
 def _attach_within_span(
     label: "np.ndarray", a: "np.ndarray", b: "np.ndarray", s: "np.ndarray", days: "np.ndarray", window: float
 ) -> list[int]:
-    """attach_loners with dates: strongest pairs first, each article into the best group it fits.
+    """attach_loners with dates: strongest pairs first, each article into its group while it fits.
 
     A group's span grows as dated articles join it, so pairs are taken one at a time.
     """
@@ -870,10 +890,7 @@ def _attach_within_span(
     day_of = days.tolist()  # NaN where undated
     order = np.lexsort((b, a, -s))  # falling similarity, then article, then partner index
     moved = label.copy()
-    done: set[int] = set()
     for x, y in zip(a[order].tolist(), b[order].tolist()):
-        if x in done:
-            continue
         group = int(label[y])
         day = day_of[x]
         if day == day:  # a dated article: the group's span must stay within the window
@@ -882,7 +899,6 @@ def _attach_within_span(
                 continue
             first_of[group], last_of[group] = start, end
         moved[x] = group
-        done.add(x)
     return moved.tolist()
 
 
@@ -894,43 +910,63 @@ def attach_loners(
     threshold: float,
     days: "np.ndarray | None" = None,
     window: float = 0.0,
+    margin: float = 1.0,
 ) -> list[int]:
-    """Move each article left alone into the group of its most similar article, when that pair is >= ``threshold``.
+    """Move each article left alone into the group of its most similar article, when that
+    pair is >= ``threshold`` and >= ``margin`` times its best pair with any other group.
 
     Average link asks an article to match a group's mean over all members, a high bar for
     a short report, or a long one that ranges wider, on a story with many articles: it can
-    end up alone although its closest article belongs to that story. Only articles alone
-    move, and only onto groups of two or more formed before, so nothing chains; an article
-    with no pair at or above ``threshold`` stays alone. Ties go to the smaller article index.
+    end up alone although its closest article belongs to that story. One pair decides, so
+    the rule asks that pair to stand out: an article about as close to two stories (or to
+    another lone article) stays alone. Only articles alone move, and only onto groups of
+    two or more formed before, so nothing chains; an article whose most similar article is
+    alone too stays alone. Ties go to the smaller article index.
     With ``days`` and ``window``, an article does not join a group whose dated members
-    would then span more than ``window`` days; articles then move strongest pair first,
-    each into the best group it still fits, so the span holds when several join one group.
+    would then span more than ``window`` days; articles move strongest pair first, so the
+    span holds when several join one group.
 
     Example:
         >>> import numpy as np
         >>> attach_loners([0, 0, 2, 3], np.array([0, 1, 2]), np.array([1, 2, 3]), np.array([0.9, 0.5, 0.1]), 0.4)
         [0, 0, 0, 3]
+
+        Article 2 is about as close to group {0, 1} as to group {3, 4}: with a margin of
+        1.5 it stays alone.
+
+        >>> rows, cols, sims = np.array([0, 3, 2, 2]), np.array([1, 4, 0, 3]), np.array([0.9, 0.9, 0.5, 0.4])
+        >>> attach_loners([0, 0, 2, 3, 3], rows, cols, sims, 0.3), attach_loners([0, 0, 2, 3, 3], rows, cols, sims, 0.3, margin=1.5)
+        ([0, 0, 0, 3, 3], [0, 0, 2, 3, 3])
     """
     import numpy as np
 
     label = np.asarray(labels, dtype=np.int64)
     n = len(label)
     alone = np.bincount(label, minlength=n)[label] == 1
-    strong = sims >= threshold
-    rows, cols, sims = rows[strong], cols[strong], sims[strong]
-    forward = alone[rows] & ~alone[cols]  # rows alone, cols in a group
-    backward = alone[cols] & ~alone[rows]
+    # Every pair with an article alone, seen from that article: by article, falling
+    # similarity, then partner index, so each article's first pair is its best.
+    forward, backward = alone[rows], alone[cols]
     a = np.concatenate([rows[forward], cols[backward]]).astype(np.int64)
     b = np.concatenate([cols[forward], rows[backward]]).astype(np.int64)
     s = np.concatenate([sims[forward], sims[backward]])
     if not len(a):
         return label.tolist()
-    if days is not None and window > 0:
-        return _attach_within_span(label, a, b, s, days, window)
-    order = np.lexsort((b, -s, a))  # by article, then falling similarity, then partner index
-    a, b = a[order], b[order]
+    order = np.lexsort((b, -s, a))
+    a, b, s = a[order], b[order], s[order]
     first = np.ones(len(a), dtype=bool)
     first[1:] = a[1:] != a[:-1]
+    run = np.cumsum(first) - 1  # each pair's article, numbered 0.. in order
+    best_group = label[b[first]]
+    rival = np.zeros(int(first.sum()))  # best pair with any other group (or article alone)
+    other = label[b] != best_group[run]
+    np.maximum.at(rival, run[other], s[other])
+    best = s[first]
+    keep = ~alone[b[first]] & (best >= threshold) & (best >= margin * rival)
+    a, b, s = a[first][keep], b[first][keep], best[keep]
+    if not len(a):
+        return label.tolist()
+    if days is not None and window > 0:
+        return _attach_within_span(label, a, b, s, days, window)
     moved = label.copy()
-    moved[a[first]] = label[b[first]]
+    moved[a] = label[b]
     return moved.tolist()
