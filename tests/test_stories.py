@@ -167,6 +167,69 @@ def test_dates_in_urls_keep_articles_apart_when_published_is_absent() -> None:
     assert story_of(group_stories(articles, {}, StorySettings(max_days_apart=0)), "chile-late") == ("chile-1", "chile-2", "chile-late")
 
 
+JOBLESS_WEEK_1 = [
+    ("Jobless claims unexpectedly jump to 419,000", "The number of Americans filing new claims for unemployment benefits rose "
+     "unexpectedly last week, climbing by 51,000 to 419,000, the Labor Department said on Thursday. Economists had expected "
+     "claims to fall to 350,000. The increase came as the Delta variant spread across the South."),
+    ("Surprise rise in jobless claims shows labor market churn", "Initial applications for state unemployment benefits "
+     "increased by 51,000 to 419,000 in the week ended July 17, the Labor Department said Thursday. It was the highest "
+     "level since mid-May. Analysts blamed auto plant shutdowns and the Delta variant."),
+    ("US jobless claims climb to 419,000", "Weekly jobless claims jumped to 419,000 last week, the Labor Department "
+     "reported on Thursday, well above forecasts of 350,000. Continuing claims fell slightly to 3.2 million as employers "
+     "kept hiring despite the rise in Delta cases."),
+]
+JOBLESS_WEEK_2 = [
+    ("Jobless claims fall to 373,000", "The number of Americans filing new claims for unemployment benefits fell last week "
+     "to 373,000, the Labor Department said on Thursday, reversing much of the previous week's jump. Economists had "
+     "expected claims of 380,000. Hiring has picked up as businesses reopen."),
+    ("US jobless claims drop back to 373,000", "Initial applications for state unemployment benefits decreased by 24,000 "
+     "to 373,000 in the week ended July 24, the Labor Department said Thursday. Continuing claims rose to 3.3 million. "
+     "Employers are struggling to fill a record number of open jobs."),
+    ("Weekly jobless claims ease as hiring picks up", "Weekly jobless claims eased to 373,000 last week, the Labor "
+     "Department reported on Thursday, as employers added workers to meet rising demand. Claims remain above their "
+     "pre-pandemic level of about 220,000 a week."),
+]
+
+
+def test_two_weekly_reports_on_one_theme_stay_two_stories_without_dates() -> None:
+    # Three outlets on this week's jobless claims, three on last week's, all undated: each
+    # week is a tight group, and the groups are alike in every word but the numbers.
+    articles = [
+        *(Article(f"week-1-{i}", text, title=title) for i, (title, text) in enumerate(JOBLESS_WEEK_1)),
+        *(Article(f"week-2-{i}", text, title=title) for i, (title, text) in enumerate(JOBLESS_WEEK_2)),
+        *UNRELATED,
+    ]
+    groups = group_stories(articles, {}, StorySettings())
+    assert story_of(groups, "week-1-0") == ("week-1-0", "week-1-1", "week-1-2")
+    assert story_of(groups, "week-2-0") == ("week-2-0", "week-2-1", "week-2-2")
+    # without the margin two groups need, the plain mean merges the two weeks
+    merged = group_stories(articles, {}, StorySettings(group_margin=0.0))
+    assert len(story_of(merged, "week-1-0")) == 6
+
+
+def test_group_margin_applies_between_groups_and_shrinks_as_they_grow() -> None:
+    def two_groups(size: int, cross: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        # Two groups of ``size`` (0.8 inside each) with ``cross`` between every pair across.
+        first, second = range(size), range(size, 2 * size)
+        pairs = [(a, b, 0.8) for group in (first, second) for a in group for b in group if a < b]
+        pairs += [(a, b, cross) for a in first for b in second]
+        rows, cols, sims = zip(*pairs)
+        return np.array(rows), np.array(cols), np.array(sims)
+
+    # Threshold 0.3, margin 0.3: 2 + 2 (4 pairs) need 0.45, 5 + 5 (25 pairs) need 0.36.
+    assert len(set(average_link(4, *two_groups(2, 0.4), 0.3, group_margin=0.3))) == 2
+    assert len(set(average_link(4, *two_groups(2, 0.5), 0.3, group_margin=0.3))) == 1
+    assert len(set(average_link(10, *two_groups(5, 0.4), 0.3, group_margin=0.3))) == 1
+    # A single article joins a group at the plain threshold: the margin is between groups.
+    rows, cols, sims = np.array([0, 0, 1]), np.array([1, 2, 2]), np.array([0.8, 0.35, 0.35])
+    assert average_link(3, rows, cols, sims, 0.3, group_margin=0.3) == [0, 0, 0]
+
+
+def test_negative_group_margin_is_rejected() -> None:
+    with pytest.raises(ConfigError, match="group_margin"):
+        StorySettings(group_margin=-0.1)
+
+
 def test_an_undated_article_does_not_join_reports_weeks_apart_into_one_story() -> None:
     # Week 1 and week 3 of a running story, worded alike, plus an undated article close to
     # both: pairwise only the dated pair is too far apart, yet no group may span 14 days.
@@ -302,6 +365,29 @@ def test_lone_article_below_the_threshold_and_pairs_stay_where_they_are() -> Non
     labels = average_link(5, rows, cols, sims, 0.4)
     assert labels == [0, 0, 2, 2, 4]
     assert attach_loners(labels, rows, cols, sims, 0.4) == labels
+
+
+def test_lone_article_joins_only_when_its_closest_pair_stands_out() -> None:
+    # Groups {0,1} and {3,4}; article 2 leans to {0,1} (0.5) but also to {3,4} (0.4 or 0.2).
+    labels = [0, 0, 2, 3, 3]
+    rows, cols = np.array([0, 3, 2, 2]), np.array([1, 4, 0, 3])
+    ambiguous = np.array([0.9, 0.9, 0.5, 0.4])
+    clear = np.array([0.9, 0.9, 0.5, 0.2])
+    assert attach_loners(labels, rows, cols, ambiguous, 0.3, margin=1.4) == labels  # 0.5 < 1.4 x 0.4
+    assert attach_loners(labels, rows, cols, clear, 0.3, margin=1.4) == [0, 0, 0, 3, 3]
+    assert attach_loners(labels, rows, cols, ambiguous, 0.3) == [0, 0, 0, 3, 3]  # margin 1: the best pair decides
+
+
+def test_lone_article_whose_closest_article_is_alone_stays_alone() -> None:
+    # Article 2's best pair is lone article 3 (0.6), not group {0,1} (0.35).
+    labels = [0, 0, 2, 3]
+    rows, cols, sims = np.array([0, 2, 2]), np.array([1, 3, 0]), np.array([0.9, 0.6, 0.35])
+    assert attach_loners(labels, rows, cols, sims, 0.3) == labels
+
+
+def test_attach_margin_below_one_is_rejected() -> None:
+    with pytest.raises(ConfigError, match="attach_margin.*must be >= 1"):
+        StorySettings(attach_margin=0.9)
 
 
 def test_decimal_numbers_are_read_whole() -> None:
