@@ -7,6 +7,7 @@ an unknown key is an error that names the file, the table and the key.
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 import tomllib
 import typing
@@ -142,13 +143,15 @@ class StorySettings:
     max_days_apart: int = 7
 
     def __post_init__(self) -> None:
-        _fraction(self, "min_similarity", "attach_similarity", "group_margin")
+        _fraction(self, "min_similarity", "attach_similarity")
         _positive(self, "max_words", "lead_words", "vector_terms", "index_terms", "max_posting", "neighbors")
         for name in ("title_weight", "names_weight", "lead_weight"):
             if getattr(self, name) < 0:
                 raise ConfigError(f"StorySettings.{name}: {getattr(self, name)!r} must be >= 0 (0 turns the block off)")
-        if self.attach_margin < 1.0:
-            raise ConfigError(f"StorySettings.attach_margin: {self.attach_margin!r} must be >= 1 (1: the best pair decides)")
+        if not 0.0 <= self.group_margin < math.inf:
+            raise ConfigError(f"StorySettings.group_margin: {self.group_margin!r} must be a number >= 0 (0 turns it off)")
+        if not 1.0 <= self.attach_margin < math.inf:
+            raise ConfigError(f"StorySettings.attach_margin: {self.attach_margin!r} must be a number >= 1 (1: the best pair decides)")
         if self.max_days_apart < 0:
             raise ConfigError(f"StorySettings.max_days_apart: {self.max_days_apart} must be >= 0 (0 turns the check off)")
 

@@ -23,7 +23,7 @@ grouping reads like a table of contents:
    whatever their date);
 5. attach: an article left alone joins the group of its most similar article when that
    one pair reaches ``attach_similarity`` and stands out (``attach_margin`` times its best
-   pair with any other group), and the group stays within the date span;
+   pair with any other group or lone article), and the group stays within the date span;
 6. copies join the group of their original.
 """
 
@@ -913,7 +913,8 @@ def attach_loners(
     margin: float = 1.0,
 ) -> list[int]:
     """Move each article left alone into the group of its most similar article, when that
-    pair is >= ``threshold`` and >= ``margin`` times its best pair with any other group.
+    pair is >= ``threshold`` and >= ``margin`` times its best pair with any other group or
+    lone article.
 
     Average link asks an article to match a group's mean over all members, a high bar for
     a short report, or a long one that ranges wider, on a story with many articles: it can

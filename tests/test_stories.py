@@ -225,9 +225,10 @@ def test_group_margin_applies_between_groups_and_shrinks_as_they_grow() -> None:
     assert average_link(3, rows, cols, sims, 0.3, group_margin=0.3) == [0, 0, 0]
 
 
-def test_negative_group_margin_is_rejected() -> None:
-    with pytest.raises(ConfigError, match="group_margin"):
-        StorySettings(group_margin=-0.1)
+@pytest.mark.parametrize("value", [-0.1, float("nan"), float("inf")])
+def test_group_margin_must_be_a_number_at_least_zero(value: float) -> None:
+    with pytest.raises(ConfigError, match="group_margin.*must be a number >= 0"):
+        StorySettings(group_margin=value)
 
 
 def test_an_undated_article_does_not_join_reports_weeks_apart_into_one_story() -> None:
@@ -378,6 +379,33 @@ def test_lone_article_joins_only_when_its_closest_pair_stands_out() -> None:
     assert attach_loners(labels, rows, cols, ambiguous, 0.3) == [0, 0, 0, 3, 3]  # margin 1: the best pair decides
 
 
+def test_a_lone_articles_pairs_within_one_group_are_not_its_rival() -> None:
+    # Article 2 is close to two members of group {0,1} (0.5, 0.45) and far from {3,4} (0.2):
+    # the rival is the best pair with ANOTHER group, so it joins.
+    labels = [0, 0, 2, 3, 3]
+    rows, cols = np.array([0, 3, 2, 2, 2]), np.array([1, 4, 0, 1, 3])
+    sims = np.array([0.9, 0.9, 0.5, 0.45, 0.2])
+    assert attach_loners(labels, rows, cols, sims, 0.3, margin=1.4) == [0, 0, 0, 3, 3]
+
+
+def test_a_lone_article_close_to_another_lone_article_is_ambiguous() -> None:
+    # Article 2: 0.5 to group {0,1}, 0.4 to lone article 3; 0.5 < 1.4 x 0.4, so it stays.
+    labels = [0, 0, 2, 3]
+    rows, cols, sims = np.array([0, 2, 2]), np.array([1, 0, 3]), np.array([0.9, 0.5, 0.4])
+    assert attach_loners(labels, rows, cols, sims, 0.3, margin=1.4) == labels
+    assert attach_loners(labels, rows, cols, sims, 0.3, margin=1.2) == [0, 0, 0, 3]
+
+
+def test_a_lone_article_that_stands_out_still_respects_the_date_window() -> None:
+    # Both lone articles stand out for group {2,3} (day 105); only the one within 7 days joins,
+    # and the other does not fall back to its weaker pair with group {4,5}.
+    days = np.array([100.0, 120.0, 105.0, 105.0, 121.0, 121.0])
+    labels = [0, 1, 2, 2, 4, 4]
+    rows, cols = np.array([0, 1, 1, 2, 4]), np.array([2, 3, 4, 3, 5])
+    sims = np.array([0.8, 0.9, 0.2, 0.9, 0.9])
+    assert attach_loners(labels, rows, cols, sims, 0.15, days, 7, margin=1.4) == [2, 1, 2, 2, 4, 4]
+
+
 def test_lone_article_whose_closest_article_is_alone_stays_alone() -> None:
     # Article 2's best pair is lone article 3 (0.6), not group {0,1} (0.35).
     labels = [0, 0, 2, 3]
@@ -385,9 +413,10 @@ def test_lone_article_whose_closest_article_is_alone_stays_alone() -> None:
     assert attach_loners(labels, rows, cols, sims, 0.3) == labels
 
 
-def test_attach_margin_below_one_is_rejected() -> None:
-    with pytest.raises(ConfigError, match="attach_margin.*must be >= 1"):
-        StorySettings(attach_margin=0.9)
+@pytest.mark.parametrize("value", [0.9, float("nan"), float("inf")])
+def test_attach_margin_must_be_a_number_at_least_one(value: float) -> None:
+    with pytest.raises(ConfigError, match="attach_margin.*must be a number >= 1"):
+        StorySettings(attach_margin=value)
 
 
 def test_decimal_numbers_are_read_whole() -> None:
