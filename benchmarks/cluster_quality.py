@@ -4,10 +4,14 @@ Usage:
     python benchmarks/cluster_quality.py [DATA_DIR]
 
 DATA_DIR (default: ``../shared/data`` beside the repository) holds ``ecbplus_dev.jsonl`` and
-``allsides_dev_articles.jsonl``: one article per line with its gold story in ``cluster``.
-Each set is written without its labels to a temporary JSONL file and clustered by
-``storyfold cluster FILE -o clusters.json``; the clusters are scored with B-cubed and
-pairwise precision, recall and F1. In the same run two baselines are scored:
+``allsides_dev_articles.jsonl``: one article per line with its gold story in ``cluster``;
+and ``neus_dev.jsonl``: one story per line, its ``articles`` (a title and a sentence or
+two each, no dates) under the story's ``cluster``, a third check that the settings were
+not tuned on (thousands of short, undated reports, many on one theme; skipped when the
+file is absent). Each set is written without its labels, and with each article's id
+replaced by an opaque hash (the sets' ids name the story), to a temporary JSONL file and
+clustered by ``storyfold cluster FILE -o clusters.json``; the clusters are scored with
+B-cubed and pairwise precision, recall and F1. In the same run two baselines are scored:
 
 * MinHash LSH (datasketch, 128 permutations, threshold 0.5) over word 5-shingles, with
   connected components of the candidate pairs;
@@ -25,6 +29,7 @@ figures tend to run higher than the whole set's).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import subprocess
@@ -39,12 +44,28 @@ from typing import Sequence
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = REPO / ".." / "shared" / "data"
 SETS = (("ECB+", "ecbplus_dev.jsonl"), ("AllSides", "allsides_dev_articles.jsonl"))
+EXTRA_SETS = (("NeuS", "neus_dev.jsonl"),)  # scored when present
 PUBLIC_FIELDS = ("id", "title", "text", "source", "url", "published")
 
 
 def read_jsonl(path: Path) -> list[dict]:
+    """One record per article: a story record holding ``articles`` gives one per article, labelled with its ``cluster``."""
+    records = []
     with path.open(encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
+        for line in handle:
+            if not line.strip():
+                continue
+            record = json.loads(line)
+            if "articles" in record:
+                records.extend({**article, "cluster": record["cluster"]} for article in record["articles"])
+            else:
+                records.append(record)
+    return records
+
+
+def opaque_id(article_id: str) -> str:
+    """An id that says nothing of the story (the sets' own ids embed the gold label)."""
+    return "a" + hashlib.sha1(article_id.encode("utf-8")).hexdigest()[:16]
 
 
 def bcubed(pred: Sequence[object], gold: Sequence[object]) -> tuple[float, float, float]:
@@ -85,9 +106,13 @@ def labels_from_groups(groups: Sequence[Sequence[str]], ids: Sequence[str], skip
 def storyfold_groups(records: list[dict], workdir: Path) -> tuple[list[list[str]], int]:
     """Cluster ``records`` (labels stripped) with ``storyfold cluster``: the groups and the count skipped by ingest."""
     data = workdir / "articles.jsonl"
+    original = {}
     with data.open("w", encoding="utf-8") as handle:
         for record in records:
-            handle.write(json.dumps({k: record[k] for k in PUBLIC_FIELDS if record.get(k) is not None}) + "\n")
+            public = {k: record[k] for k in PUBLIC_FIELDS if record.get(k) is not None}
+            public["id"] = opaque_id(record["id"])
+            original[public["id"]] = record["id"]
+            handle.write(json.dumps(public) + "\n")
     out = workdir / "clusters.json"
     command = shutil.which("storyfold", path=str(Path(sys.executable).parent)) or shutil.which("storyfold")
     if command is None:
@@ -96,7 +121,7 @@ def storyfold_groups(records: list[dict], workdir: Path) -> tuple[list[list[str]
     if done.returncode != 0:
         raise SystemExit(f"storyfold cluster failed (exit {done.returncode}):\n{done.stderr}")
     result = json.loads(out.read_text(encoding="utf-8"))
-    return [c["article_ids"] for c in result["clusters"]], len(result["skipped"])
+    return [[original[i] for i in c["article_ids"]] for c in result["clusters"]], len(result["skipped"])
 
 
 def minhash_groups(records: list[dict], threshold: float = 0.5, num_perm: int = 128) -> list[list[str]]:
@@ -162,7 +187,8 @@ def main(argv: Sequence[str]) -> int:
     data_dir = Path(argv[0]) if argv else DEFAULT_DATA
     sys.path.insert(0, str(REPO))
     rows = []
-    for name, filename in SETS:
+    present_extras = tuple((name, filename) for name, filename in EXTRA_SETS if (data_dir / filename).exists())
+    for name, filename in SETS + present_extras:
         path = data_dir / filename
         if not path.exists():
             raise SystemExit(f"{path} does not exist; pass the folder holding {filename} as the first argument")
