@@ -75,8 +75,10 @@ _URL_COMPACT_DATE = re.compile(r"(?<=[/=_-])(199\d|20[0-4]\d)(0[1-9]|1[0-2])(0[1
 def group_stories(articles: Sequence["Article"], copies: Mapping[str, str], settings: StorySettings) -> list[tuple[str, ...]]:
     """Group articles into stories; every article lands in exactly one group.
 
-    Originals are clustered; each copy (``copies`` maps copy id -> original id) joins its
-    original's group. Groups are sorted tuples of ids, sorted by their first id.
+    Each copy group (``copies`` maps copy id -> original id) is clustered as one article,
+    read through its fullest text, and all its members join that article's group; articles
+    that are no copy are clustered as they are. Groups are sorted tuples of ids, sorted by
+    their first id.
 
     Example:
         >>> from cluster.types import Article
@@ -88,7 +90,14 @@ def group_stories(articles: Sequence["Article"], copies: Mapping[str, str], sett
     ids = sorted(by_id)
     root = {i: _resolve_original(i, copies, by_id) for i in ids}
     originals = sorted({r for r in root.values()})
-    labels = cluster_originals([by_id[i] for i in originals], settings)
+    # A copy group is represented by its fullest text (the longest; on a tie, the original):
+    # which member is the original (earliest dated, else smallest id) must not change the story.
+    fullest = {r: r for r in originals}
+    for i in ids:
+        r, best = root[i], fullest[root[i]]
+        if len(by_id[i].text or "") > len(by_id[best].text or ""):
+            fullest[r] = i
+    labels = cluster_originals([by_id[fullest[i]] for i in originals], settings)
     label_of = dict(zip(originals, labels))
     members: dict[int, list[str]] = {}
     for i in ids:

@@ -100,6 +100,15 @@ def test_copy_joins_its_original_even_when_its_text_differs() -> None:
     assert story_of(groups, "copy") == ("copy", "orig")
 
 
+def test_which_copy_is_the_original_does_not_change_the_story() -> None:
+    # A stub and the full report are one copy group; whichever is the original (earliest
+    # dated, else smallest id), the group is read through its fullest text.
+    stub = "A magnitude 7.1 earthquake struck. Live updates follow."
+    articles = [Article("full", QUAKE_CHILE), Article("stub", stub), Article("chile-2", QUAKE_CHILE_2), *UNRELATED]
+    for copies in ({"stub": "full"}, {"full": "stub"}):
+        assert story_of(group_stories(articles, copies, StorySettings()), "chile-2") == ("chile-2", "full", "stub")
+
+
 def test_two_earthquakes_in_different_places_stay_apart() -> None:
     articles = [
         Article("chile-1", QUAKE_CHILE),
