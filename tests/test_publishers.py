@@ -1,0 +1,86 @@
+"""Publishers: one key and one name per outlet, never a URL, section label or file id."""
+
+import pytest
+
+from cluster.publishers import (
+    is_section_name,
+    name_key,
+    publisher_key,
+    publisher_name,
+    registrable_domain,
+    resolve_publishers,
+)
+
+
+@pytest.mark.parametrize(
+    "url, domain",
+    [
+        ("https://edition.cnn.com/2024/03/07/politics/x.html", "cnn.com"),
+        ("https://m.cnn.com/a", "cnn.com"),
+        ("https://amp.cnn.com/a", "cnn.com"),
+        ("http://www.bbc.co.uk/news/a", "bbc.co.uk"),
+        ("news.bbc.co.uk", "bbc.co.uk"),
+        ("https://someblog.blogspot.com/p", "someblog.blogspot.com"),
+        ("http://localhost:8000/a", None),
+        ("http://10.0.0.1/a", None),
+        ("not a url", None),
+        ("", None),
+    ],
+)
+def test_registrable_domain_is_offline_and_joins_mobile_and_edition_hosts(url, domain):
+    assert registrable_domain(url) == domain
+
+
+def test_names_compare_after_nfkc_casefold_format_and_confusables():
+    assert name_key("Salon") == name_key("SALON") == name_key("Sal\u200bon") == name_key("\uff33alon")
+    assert name_key("\u0421NN") == name_key("CNN")  # Cyrillic Es
+    assert name_key("Reut\u0435rs") == name_key("Reuters")  # Cyrillic ie
+    assert name_key("The Guardian") == name_key("guardian")
+    assert name_key("CNN") != name_key("CBN")
+
+
+def test_section_labels_urls_and_markup_are_not_names():
+    assert publisher_name("U.S.") is None
+    assert publisher_name("World") is None
+    assert is_section_name("Politics")
+    assert publisher_name("http://www.tmz.com") == "tmz.com"
+    assert publisher_name("edition.cnn.com") == "cnn.com"
+    assert publisher_name("<b>Salon</b>") == "Salon"
+    assert publisher_name("   ") is None
+
+
+def test_one_outlet_under_names_domains_and_hosts_is_one_publisher():
+    pubs = resolve_publishers(
+        [
+            ("The New York Times", "https://www.nytimes.com/2024/a.html"),
+            ("nytimes.com", None),
+            ("new york times", None),
+            (None, "https://m.nytimes.com/b"),
+            ("Salon", None),
+            (None, "https://www.salon.com/x"),
+            ("CNN", "https://edition.cnn.com/a"),
+            ("\u0421NN", None),
+            ("U.S.", "https://www.reuters.com/world/us/x"),
+            ("Reuters", "https://www.reuters.com/y"),
+        ]
+    )
+    assert {p.key for p in pubs[:4]} == {"nytimes.com"} and {p.name for p in pubs[:4]} == {"The New York Times"}
+    assert pubs[4] == pubs[5] and pubs[4].name == "Salon"
+    assert pubs[6] == pubs[7] and pubs[6].name == "CNN"
+    assert pubs[8] == pubs[9] and pubs[8].name == "Reuters"
+
+
+def test_an_aggregator_link_does_not_make_its_items_one_publisher():
+    pubs = resolve_publishers([("BBC", "https://news.google.com/rss/articles/1"), ("CNN", "https://news.google.com/rss/articles/2")])
+    assert pubs[0].key != pubs[1].key
+
+
+def test_alias_table_joins_names_and_domains():
+    aliases = {"Associated Press": ["AP", "apnews.com"]}
+    pubs = resolve_publishers([("AP", None), (None, "https://apnews.com/article/x"), ("Associated Press", None)], aliases)
+    assert {p.key for p in pubs} == {"alias:associatedpress"} and {p.name for p in pubs} == {"Associated Press"}
+
+
+def test_no_name_and_no_url_is_an_unknown_publisher():
+    assert resolve_publishers([(None, None), ("", "file.html")]) == [None, None]
+    assert publisher_key(None) is None
