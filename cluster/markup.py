@@ -48,7 +48,7 @@ _BLOCK_TAG = re.compile(
     r"</?(?:p|br|div|li|ul|ol|h[1-6]|tr|table|blockquote|article|section|header|footer|figure|figcaption|dd|dt|dl|pre|hr|aside|main|nav)\b[^<>]*>",
     re.I,
 )
-_OTHER_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?>")
+_OTHER_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?>|</[^<>]*>")
 # A tag cut off at the very end of a text (an excerpt cut mid-tag): '<a href="x' or '<p class=x'.
 _CUT_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9:-]*(?:\s+[^\s<>=]+(?:=(?:\"[^\"]*\"?|'[^']*'?|[^\s<>]*))?)*\s*/?$")
 _MARKDOWN_LINK = re.compile(r"(!?)\[([^\[\]\n]{0,500})\]\(\s*<?([^()\s<>]*(?:\([^()\s]*\)[^()\s<>]*)*)>?(?:\s+\"[^\"\n]*\")?\s*\)")

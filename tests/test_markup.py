@@ -22,6 +22,7 @@ _RESIDUE = re.compile(r"<[A-Za-z/!?]|CDATA|\]\]>|&(?:[a-z]+|#\d+|#x[0-9a-f]+);|j
         ("Unclosed <p class=lead>start of text", "Unclosed\nstart of text"),
         ("<script>alert(1)</script>Safe text", "Safe text"),
         ("wo<b>r</b>d and <!-- note -->more", "word and more"),
+        ("<<<>>><p ><//></ >", "<<<>>>"),
         ("[Read more](javascript:alert(1)) here", "Read more here"),
         ("![chart](data:image/png;base64,AAAA) Rates", "chart Rates"),
         ("Go java\tscript:alert(document.cookie) now", "Go now"),
