@@ -7,7 +7,8 @@ Example:
 from .ingest import Ingested, iter_articles, load_articles
 from .pipeline import cluster_articles
 from .errors import ConfigError, InputPathError, InvariantError, ModelUnavailableError, StoryfoldError
-from .settings import ClusterSettings, CopySettings, EngineSettings, IngestSettings, StorySettings, load_cluster_settings, process_limit
+from .pools import process_limit
+from .settings import ClusterSettings, CopySettings, EngineSettings, IngestSettings, StorySettings, load_cluster_settings
 from .types import Article, Cluster, Clustering, Skipped, derive_id
 
 __all__ = [

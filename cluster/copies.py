@@ -8,11 +8,11 @@ article (articles with a date come first), ties and undated groups going to the 
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from typing import Iterable, Sequence
 
 import numpy as np
 
+from .dates import published_timestamp
 from .lsh import band_parameters, candidate_pairs, connected_components, verify_pairs
 from .settings import CopySettings, EngineSettings
 from .signatures import empty_signature_rows, signatures_for_texts
@@ -90,18 +90,6 @@ def copy_pairs(signatures: np.ndarray, settings: CopySettings) -> np.ndarray:
     return verify_pairs(signatures, candidates, settings.threshold)
 
 
-def _published_time(published: str | None) -> float | None:
-    if not published:
-        return None
-    try:
-        moment = datetime.fromisoformat(published.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.timestamp()
-
-
 def copy_map(ids: Sequence[str], published: Sequence[str | None], labels: np.ndarray) -> dict[str, str]:
     """Copy id -> original id from component labels; the original is the earliest dated, then smallest id.
 
@@ -119,7 +107,7 @@ def copy_map(ids: Sequence[str], published: Sequence[str | None], labels: np.nda
         group = groups[label]
 
         def order(i: int) -> tuple[int, float, str]:
-            moment = _published_time(published[i])
+            moment = published_timestamp(published[i])
             return (0, moment, ids[i]) if moment is not None else (1, 0.0, ids[i])
 
         original = ids[min(group, key=order)]

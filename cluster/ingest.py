@@ -8,30 +8,32 @@ a :class:`~cluster.types.Skipped` with its input (a path relative to the input r
 
 from __future__ import annotations
 
-import html as html_lib
-import json
 import os
 import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
-from urllib.parse import urlsplit
 
 from .errors import InputPathError
-from .settings import IngestSettings, process_pool, usable_cores
-from .text import STOP_WORDS, normalize, word_tokens
+from .parsers import Warn, decode_bytes, parse_html, parse_json, parse_json_line, parse_markdown, parse_plain
+from .pools import process_limit, process_pool, usable_cores
+from .records import SkipInput, clean_text, record_to_article
+from .settings import IngestSettings
 from .types import Article, Skipped
 
-__all__ = ["SUPPORTED_EXTENSIONS", "Ingested", "iter_articles", "load_articles", "clean_text"]
+__all__ = ["PARSERS", "SUPPORTED_EXTENSIONS", "Ingested", "iter_articles", "load_articles"]
 
-SUPPORTED_EXTENSIONS = (".txt", ".md", ".html", ".htm", ".json", ".jsonl")
-ARTICLE_FIELDS = ("id", "title", "text", "source", "url", "published")
-
-Warn = Callable[[str], None]
-
-_TAG = re.compile(r"<(?:script|style|iframe|noscript)\b.*?(?:</(?:script|style|iframe|noscript)\s*>|$)|<!--.*?(?:-->|$)|</?[A-Za-z][^<>]*>", re.S | re.I)
-_BLANK_LINES = re.compile(r"\n{3,}")
+# The parser of each file type, by lower-case suffix; each takes the file's text and gives
+# its record, or (JSON) a list of records. JSONL is read line by line (``_Reader.read_jsonl``).
+PARSERS: dict[str, Callable[[str], Any]] = {
+    ".txt": parse_plain,
+    ".md": parse_markdown,
+    ".html": parse_html,
+    ".htm": parse_html,
+    ".json": parse_json,
+}
+SUPPORTED_EXTENSIONS = (*PARSERS, ".jsonl")
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,103 +42,6 @@ class Ingested:
 
     articles: tuple[Article, ...]
     skipped: tuple[Skipped, ...]
-
-
-class _Skip(Exception):
-    """Internal: this input yields no article, for ``reason``."""
-
-    def __init__(self, reason: str, input: str | None = None) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.input = input
-
-
-def clean_text(text: str, patterns: Sequence[re.Pattern[str]] = ()) -> str:
-    """Strip markup, drop boilerplate lines, normalise characters and spacing.
-
-    Example:
-        >>> clean_text("Rain fell.\\n- Advertisement -\\n<b>More</b> rain.", [re.compile(r"^- Advertisement -$")])
-        'Rain fell.\\nMore rain.'
-    """
-    text = normalize(text)  # first: NFKC turns look-alikes such as "＜script＞" into markup
-    if "<" in text:
-        text = _TAG.sub(" ", text)
-    if "&" in text:
-        text = normalize(html_lib.unescape(text))
-        if "<" in text:  # "&lt;script&gt;" is markup once unescaped: strip it too
-            text = _TAG.sub(" ", text)
-    lines = []
-    for line in normalize(text).split("\n"):
-        line = line.strip()
-        if line and any(p.search(line) for p in patterns):
-            continue
-        lines.append(line)
-    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
-
-
-def _domain(url: str | None) -> str | None:
-    if not url:
-        return None
-    try:
-        host = urlsplit(url).hostname
-    except ValueError:
-        return None
-    if not host:
-        return None
-    return host[4:] if host.startswith("www.") else host
-
-
-def _decode(data: bytes, where: str, warn: Warn | None) -> str:
-    if b"\x00" in data[:8192]:
-        raise _Skip("binary file (NUL bytes)")
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        text = data.decode("cp1252")
-    except UnicodeDecodeError as exc:
-        raise _Skip(f"undecodable bytes: not UTF-8 and not cp1252 (byte {exc.start})") from None
-    if warn:
-        warn(f"{where}: not valid UTF-8, decoded as cp1252")
-    return text
-
-
-_MAX_META_DEPTH = 32
-
-
-def _safe_str(text: str) -> str:
-    """``text`` with lone surrogates (unencodable in UTF-8) replaced by U+FFFD."""
-    return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace") if not text.isascii() else text
-
-
-def _json_value(value: Any, key: str, depth: int = 0) -> Any:
-    """An extra field's value made writable as strict JSON: no NaN/Infinity, no lone surrogates."""
-    if depth > _MAX_META_DEPTH:
-        raise _Skip(f"field {key!r} is nested more than {_MAX_META_DEPTH} levels deep")
-    if isinstance(value, str):
-        return _safe_str(value)
-    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
-        return None
-    if isinstance(value, list):
-        return [_json_value(v, key, depth + 1) for v in value]
-    if isinstance(value, dict):
-        return {_safe_str(k): _json_value(v, key, depth + 1) for k, v in value.items()}
-    return value
-
-
-def _optional_str(record: dict[str, Any], key: str) -> str | None:
-    value = record.get(key)
-    if value is None:
-        return None
-    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-        text = normalize(str(value))
-        if "<" in text:
-            text = normalize(_TAG.sub(" ", text))
-        return text or None
-    raise _Skip(f"field {key!r} must be a string, got {type(value).__name__}")
 
 
 class _Reader:
@@ -149,38 +54,6 @@ class _Reader:
         self.seen: dict[str, str] = {}
         self.count = 0
         self.cleaner = _Cleaner(self.patterns)
-
-    # -- records -------------------------------------------------------------------------
-    def make_article(self, record: dict[str, Any], default_id: str, where: str, cleaned: str | None = None) -> Article:
-        raw_id = record.get("id")
-        if raw_id is None or raw_id == "":
-            article_id = default_id
-        elif isinstance(raw_id, (str, int)) and not isinstance(raw_id, bool):
-            article_id = normalize(str(raw_id))
-            if not article_id:
-                article_id = default_id
-        else:
-            raise _Skip(f"field 'id' must be a string or integer, got {type(raw_id).__name__}")
-        text_value = record.get("text")
-        if text_value is None:
-            raise _Skip("record has no text")
-        if not isinstance(text_value, str):
-            raise _Skip(f"field 'text' must be a string, got {type(text_value).__name__}")
-        text = clean_text(text_value, self.patterns) if cleaned is None else cleaned
-        if not text:
-            raise _Skip("record has no text (empty after removing markup and boilerplate)")
-        url = _optional_str(record, "url")
-        source = _optional_str(record, "source") or _domain(url)
-        meta = {_safe_str(k): _json_value(record[k], k) for k in sorted(record) if k not in ARTICLE_FIELDS}
-        return Article(
-            id=article_id,
-            text=text,
-            title=_optional_str(record, "title"),
-            source=source,
-            url=url,
-            published=_optional_str(record, "published"),
-            meta=meta,
-        )
 
     def accept(self, article: Article, where: str) -> Article | Skipped:
         if article.id in self.seen:
@@ -212,90 +85,26 @@ class _Reader:
         try:
             data = path.read_bytes()
             if not data.strip():
-                raise _Skip("empty file")
-            text = _decode(data, rel, self.warn)
-            if suffix in (".txt", ".md"):
-                records = [(self.parse_plain(text, markdown=suffix == ".md"), default_id, rel)]
-            elif suffix in (".html", ".htm"):
-                records = [(self.parse_html(text), default_id, rel)]
-            else:
-                records = self.parse_json(text, rel, default_id)
-        except _Skip as skip:
+                raise SkipInput("empty file")
+            parsed = PARSERS[suffix](decode_bytes(data, rel, self.warn))
+        except SkipInput as skip:
             yield Skipped(rel, skip.reason)
             return
         except OSError as exc:
             yield Skipped(rel, f"cannot read: {exc.strerror or exc}")
             return
-        for record, record_id, where in records:
-            yield self.to_article(record, record_id, where)
+        if isinstance(parsed, list):  # a JSON list: records numbered from 1
+            for number, record in enumerate(parsed, start=1):
+                yield self.to_article(record, f"{rel}:{number}", f"{rel}:{number}")
+        else:
+            yield self.to_article(parsed, default_id, rel)
 
     def to_article(self, record: Any, default_id: str, where: str, cleaned: str | None = None) -> Article | Skipped:
         try:
-            if isinstance(record, _Skip):
-                raise record
-            if not isinstance(record, dict):
-                raise _Skip(f"expected a JSON object, got {type(record).__name__}")
-            article = self.make_article(record, default_id, where, cleaned)
-        except _Skip as skip:
+            article = record_to_article(record, default_id, self.patterns, cleaned)
+        except SkipInput as skip:
             return Skipped(where, skip.reason)
         return self.accept(article, where)
-
-    def parse_plain(self, text: str, *, markdown: bool) -> dict[str, Any]:
-        lines = text.splitlines()
-        filled = [index for index, line in enumerate(lines) if line.strip()]
-        if not filled:
-            raise _Skip("empty file")
-        index = _headline_index(lines, filled[:2])
-        title = lines[index].strip()
-        if markdown:
-            title = title.lstrip("#").strip()
-        return {"title": title or None, "text": "\n".join(lines[index + 1 :])}
-
-    def parse_html(self, text: str) -> dict[str, Any]:
-        from lxml import html as lxml_html  # lazy: only HTML inputs need it
-
-        try:
-            tree = lxml_html.document_fromstring(text)
-        except Exception as exc:  # lxml raises several types on hopeless markup
-            raise _Skip(f"unparseable HTML ({type(exc).__name__})") from None
-
-        def meta(*xpaths: str) -> str | None:
-            for xpath in xpaths:
-                for value in tree.xpath(xpath):
-                    value = str(value).strip()
-                    if value:
-                        return value
-            return None
-
-        title = meta("//meta[@property='og:title']/@content", "//title/text()", "//h1//text()")
-        url = meta("//link[@rel='canonical']/@href", "//meta[@property='og:url']/@content")
-        published = meta(
-            "//meta[@property='article:published_time']/@content",
-            "//meta[@name='date']/@content",
-            "//time/@datetime",
-        )
-        source = meta("//meta[@property='og:site_name']/@content")
-        import trafilatura  # lazy: heavy import
-
-        body = trafilatura.extract(text, include_comments=False, include_tables=False, favor_recall=True)
-        if not body:
-            raise _Skip("no main text found in HTML")
-        return {"title": title, "text": body, "url": url, "published": published, "source": source}
-
-    def parse_json(self, text: str, rel: str, default_id: str) -> list[tuple[Any, str, str]]:
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise _Skip(f"malformed JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
-        except RecursionError:
-            raise _Skip("malformed JSON: nested too deeply") from None
-        if isinstance(data, dict):
-            return [(data, default_id, rel)]
-        if isinstance(data, list):
-            if not data:
-                raise _Skip("empty JSON list")
-            return [(item, f"{rel}:{i}", f"{rel}:{i}") for i, item in enumerate(data, start=1)]
-        raise _Skip(f"expected a JSON object or a list of objects, got {type(data).__name__}")
 
     def read_jsonl(self, path: Path, rel: str) -> Iterator[Article | Skipped]:
         cap = self.settings.max_file_bytes
@@ -333,14 +142,8 @@ class _Reader:
     def parse_jsonl_line(self, line: bytes, where: str) -> Any:
         """The JSON value of one line, or the Skipped it makes."""
         try:
-            record_text = _decode(line, where, self.warn)
-            try:
-                return json.loads(record_text)
-            except json.JSONDecodeError as exc:
-                raise _Skip(f"bad JSONL line: {exc.msg} at column {exc.colno}") from None
-            except RecursionError:
-                raise _Skip("bad JSONL line: nested too deeply") from None
-        except _Skip as skip:
+            return parse_json_line(decode_bytes(line, where, self.warn))
+        except SkipInput as skip:
             return Skipped(where, skip.reason)
 
     def finish_batch(self, batch: list[tuple[str, Any]], texts: Callable[[], list[str]]) -> Iterator[Article | Skipped]:
@@ -510,9 +313,18 @@ def iter_articles(
 
 
 def load_articles(
-    paths: Iterable[str | os.PathLike[str]], settings: IngestSettings | None = None, *, warn: Warn | None = None
+    paths: Iterable[str | os.PathLike[str]],
+    settings: IngestSettings | None = None,
+    *,
+    warn: Warn | None = None,
+    processes: int = 0,
 ) -> Ingested:
-    """Read every article under ``paths`` (files or folders, recursively).
+    """Read every article under ``paths`` (files or folders, recursively), on at most
+    ``processes`` processes (0: one per core; ``engine.processes`` in the config).
+
+    Raises:
+        InputPathError: an input path does not exist.
+        ConfigError: ``processes`` is negative.
 
     Example:
         >>> ingested = load_articles(["seeds"])  # doctest: +SKIP
@@ -521,41 +333,7 @@ def load_articles(
     """
     articles: list[Article] = []
     skipped: list[Skipped] = []
-    for item in iter_articles(paths, settings, warn=warn):
-        (articles if isinstance(item, Article) else skipped).append(item)  # type: ignore[arg-type]
+    with process_limit(processes):
+        for item in iter_articles(paths, settings, warn=warn):
+            (articles if isinstance(item, Article) else skipped).append(item)  # type: ignore[arg-type]
     return Ingested(tuple(articles), tuple(skipped))
-
-
-_HEADLINE_WORDS = 20
-_SENTENCE_END = tuple(".!:;,\"”")
-
-
-def _headline_index(lines: list[str], first_two: list[int]) -> int:
-    """The line of a plain-text file that is its headline: the first non-empty line, unless
-    it and the next are both short and unpunctuated (a site's name or slogan above the
-    headline) and the next shares more words with the body than the first does.
-
-    Example:
-        >>> _headline_index(["Daily Planet", "", "Storm floods Metropolis", "", "A storm flooded Metropolis today."], [0, 2])
-        2
-        >>> _headline_index(["Storm floods Metropolis", "By Lois Lane", "", "A storm flooded Metropolis today."], [0, 1])
-        0
-    """
-    first = first_two[0]
-    if len(first_two) < 2:
-        return first
-    second = first_two[1]
-    if not all(_headline_like(lines[i]) for i in first_two):
-        return first
-    body = {w for line in lines[second + 1 : second + 60] for w in word_tokens(line)}
-
-    def shared(i: int) -> int:
-        words = {w for w in word_tokens(lines[i]) if len(w) > 2 and w.replace("'", "").isalpha()}
-        return len((words - STOP_WORDS) & body)
-
-    return second if shared(second) > max(shared(first), 1) else first
-
-
-def _headline_like(line: str) -> bool:
-    words = line.strip().lstrip("#").split()
-    return 0 < len(words) <= _HEADLINE_WORDS and not line.rstrip().endswith(_SENTENCE_END)

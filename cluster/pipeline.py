@@ -31,7 +31,7 @@ def cluster_articles(
         [('a',)]
     """
     from .copies import find_copies
-    from .settings import process_limit
+    from .pools import process_limit
     from .stories import group_stories
 
     settings = settings or ClusterSettings()

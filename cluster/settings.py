@@ -8,14 +8,11 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import os
 import tomllib
 import typing
-from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Mapping, TypeVar
+from typing import Any, Mapping
 
 from .errors import ConfigError
 
@@ -28,10 +25,6 @@ __all__ = [
     "read_toml",
     "build_table",
     "load_cluster_settings",
-    "usable_cores",
-    "process_limit",
-    "process_pool",
-    "pool_map",
 ]
 
 DEFAULT_BOILERPLATE = (
@@ -124,7 +117,7 @@ class StorySettings:
     max_days_apart: days one story may span: articles dated further apart never share a
         story and groups merge only while their dated members span at most this many days
         (0 turns the check off; undated articles are never kept apart). The date is
-        ``published``, else a date in the URL path (see ``cluster.stories.article_day``).
+        ``published``, else a date in the URL path (see ``cluster.dates.article_day``).
     """
 
     min_similarity: float = 0.22
@@ -154,76 +147,6 @@ class StorySettings:
             raise ConfigError(f"StorySettings.attach_margin: {self.attach_margin!r} must be a number >= 1 (1: the best pair decides)")
         if self.max_days_apart < 0:
             raise ConfigError(f"StorySettings.max_days_apart: {self.max_days_apart} must be >= 0 (0 turns the check off)")
-
-
-_PROCESS_LIMIT: ContextVar[int] = ContextVar("storyfold_process_limit", default=0)
-
-
-def usable_cores() -> int:
-    """The CPU cores this process may run on (its affinity where the OS reports one),
-    at most the limit of an enclosing :func:`process_limit`.
-
-    Example:
-        >>> usable_cores() >= 1
-        True
-    """
-    try:
-        cores = max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not on Linux
-        cores = max(1, os.cpu_count() or 1)
-    limit = _PROCESS_LIMIT.get()
-    return min(cores, limit) if limit > 0 else cores
-
-
-@contextmanager
-def process_limit(processes: int) -> Iterator[None]:
-    """Run the enclosed stages on at most ``processes`` processes (0: one per core).
-
-    Every parallel stage (ingest cleaning, signatures, story vectors and scoring) sizes its
-    pool with :func:`usable_cores`; ``cluster_articles`` and the CLI apply
-    ``engine.processes`` this way, and library callers of ``load_articles`` can too. The
-    output does not depend on the number of processes.
-
-    Example:
-        >>> with process_limit(1):
-        ...     usable_cores()
-        1
-    """
-    if processes < 0:
-        raise ConfigError(f"engine.processes: {processes} must be >= 0 (0 means one per core)")
-    outer = _PROCESS_LIMIT.get()  # an enclosing limit still holds: the tighter one wins
-    token = _PROCESS_LIMIT.set(min(outer, processes) if outer and processes else outer or processes)
-    try:
-        yield
-    finally:
-        _PROCESS_LIMIT.reset(token)
-
-
-def process_pool(workers: int, initializer: Callable[..., None] | None = None, initargs: tuple[Any, ...] = ()) -> Any:
-    """A ``multiprocessing`` pool of ``workers`` processes, started by forkserver where the
-    platform has it (no forked copy of a large parent), else by spawn."""
-    import multiprocessing
-
-    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-    return multiprocessing.get_context(method).Pool(workers, initializer, initargs)
-
-
-_Task = TypeVar("_Task")
-_Result = TypeVar("_Result")
-
-
-def pool_map(pool: Any, function: Callable[[_Task], _Result], tasks: Iterable[_Task], ahead: int) -> Iterator[_Result]:
-    """``map(function, tasks)`` on ``pool``, in order, with at most ``ahead`` tasks in flight
-    (``Pool.imap`` would copy every task into its queue at once)."""
-    from collections import deque
-
-    pending: deque[Any] = deque()
-    for task in tasks:
-        pending.append(pool.apply_async(function, (task,)))
-        if len(pending) > ahead:
-            yield pending.popleft().get()
-    while pending:
-        yield pending.popleft().get()
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,7 +29,7 @@ from typing import Any, Iterable, Iterator, Sequence
 import numpy as np
 
 from .errors import ConfigError
-from .settings import pool_map, process_pool, usable_cores
+from .pools import pool_map, process_pool, usable_cores
 
 __all__ = [
     "SCHEMES",

@@ -34,11 +34,11 @@ import math
 import re
 import unicodedata
 import zlib
-from datetime import date
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Mapping, Sequence, TypeVar
-from urllib.parse import urlsplit
+from typing import TYPE_CHECKING, Iterator, Mapping, Sequence
 
-from .settings import StorySettings, pool_map, process_pool, usable_cores
+from .dates import article_days
+from .pools import pool_map, process_pool, thread_map, usable_cores
+from .settings import StorySettings
 from .text import STOP_WORDS
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -49,26 +49,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from .types import Article
 
-_In = TypeVar("_In")
-_Out = TypeVar("_Out")
-
-__all__ = ["group_stories", "story_vectors", "candidate_pairs", "verified_edges", "average_link", "attach_loners", "article_day"]
-
-_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-# Dates in URLs, as news sites write them: year (1990-2049), month (a number or an English
-# month name) and day with one separator between them (/2021/10/18/, /2013/may/03/,
-# -2021-10-18, 2005_05_01), ending the segment or followed by that separator; or eight
-# digits forming a whole part of the path or a query value (/20070503/, ymd=20081216,
-# -20130504). "/2021/03/10-things" and "/2013/mayor-5" are not dates.
-_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-_MONTH_NAMES = (
-    "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
-)
-_URL_DATE = re.compile(
-    r"(?<![0-9a-z])(199\d|20[0-4]\d)([/_-])(0?[1-9]|1[0-2]|" + _MONTH_NAMES + r")\2(0?[1-9]|[12]\d|3[01])(?=$|[/.?#&]|\2)",
-    re.IGNORECASE,
-)
-_URL_COMPACT_DATE = re.compile(r"(?<=[/=_-])(199\d|20[0-4]\d)(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?=$|[/.?#&_-])")
+__all__ = ["group_stories", "story_vectors", "candidate_pairs", "verified_edges", "average_link", "attach_loners"]
 
 
 
@@ -513,29 +494,7 @@ def _block_cuts(work: "np.ndarray", dated: int) -> list[int]:
 
 def _map_blocks(blocks: "Iterator[_Block]", k: int, max_posting: int) -> list[tuple["np.ndarray", "np.ndarray"]]:
     """Top-``k`` candidates of every block, in block order, on every core."""
-    return list(_ordered_map(lambda block: _block_candidates(block, k, max_posting), blocks))
-
-
-def _ordered_map(function: "Callable[[_In], _Out]", items: "Iterable[_In]") -> "Iterator[_Out]":
-    """``map(function, items)`` on every core, in order, with a few items in flight.
-
-    Threads, not processes: the work is sparse products, sorts and gathers in scipy and
-    numpy, which run outside the interpreter lock, on arrays no process has to copy.
-    """
-    workers = usable_cores()
-    if workers == 1:
-        yield from map(function, items)
-        return
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(workers) as pool:
-        pending: list = []
-        for item in items:
-            pending.append(pool.submit(function, item))
-            if len(pending) > workers:
-                yield pending.pop(0).result()
-        for future in pending:
-            yield future.result()
+    return list(thread_map(lambda block: _block_candidates(block, k, max_posting), blocks))
 
 
 def _block_candidates(block: _Block, k: int, max_posting: int) -> tuple["np.ndarray", "np.ndarray"]:
@@ -694,7 +653,7 @@ def verified_edges(
         r, c = rows[start : start + step], cols[start : start + step]
         sims[start : start + step] = np.asarray(vectors[r].multiply(vectors[c]).sum(axis=1)).ravel()
 
-    for _ in _ordered_map(cosines, range(0, len(rows), step)):
+    for _ in thread_map(cosines, range(0, len(rows), step)):
         pass
     # Weak pairs are kept: they count towards the mean similarity of two groups, so a
     # group whose members all mildly agree with another can still join it.
@@ -714,70 +673,6 @@ def _story_days(settings: StorySettings, articles: Sequence["Article"] | None, d
     if days is None and articles is not None:
         return article_days(articles)
     return days
-
-
-def article_days(articles: Sequence["Article"]) -> "np.ndarray | None":
-    """:func:`article_day` of each article (NaN unknown); None when no article has a date."""
-    import numpy as np
-
-    days = np.array([article_day(a) for a in articles], dtype=np.float64)
-    return None if np.isnan(days).all() else days
-
-
-def article_day(article: "Article") -> float:
-    """The day an article was published, as days since 0001-01-01; NaN when unknown.
-
-    ``published`` when it holds a date, else a date in the URL's path, as news sites write
-    it: ``/2021/10/18/``, ``/2013/may/03/``, ``-2021-10-18``, ``20081216``.
-
-    Example:
-        >>> from cluster.types import Article
-        >>> from datetime import date
-        >>> article_day(Article("a", "x", url="https://example.com/2021/10/18/quake")) == date(2021, 10, 18).toordinal()
-        True
-    """
-    day = _day_number(article.published)
-    if day != day and article.url:  # NaN: no usable `published`
-        day = _url_day(article.url)
-    return day
-
-
-def _url_day(url: str) -> float:
-    """Days since 0001-01-01 of the first date in a URL's path or query (never the host); NaN when none."""
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:
-        return float("nan")
-    path = parts.path
-    if not parts.netloc and not path.startswith("/"):
-        path = path.partition("/")[2]  # "example.com/2021/10/18/x": the first part is the host
-    path = f"/{path}?{parts.query}" if parts.query else f"/{path}"
-    found = []
-    for match in _URL_DATE.finditer(path):
-        year, _, month, day = match.groups()
-        found.append((match.start(), year, month, day))
-    for match in _URL_COMPACT_DATE.finditer(path):
-        found.append((match.start(), *match.groups()))
-    for _, year, month, day in sorted(found):
-        number = int(month) if month.isdigit() else _MONTHS.index(month.lower()[:3]) + 1
-        try:
-            return float(date(int(year), number, int(day)).toordinal())
-        except ValueError:
-            continue
-    return float("nan")
-
-
-def _day_number(published: str | None) -> float:
-    """Days since 0001-01-01 for an ISO date or datetime string; NaN when absent or unreadable."""
-    if not published:
-        return float("nan")
-    match = _DATE.search(published)
-    if not match:
-        return float("nan")
-    try:
-        return float(date(int(match.group(1)), int(match.group(2)), int(match.group(3))).toordinal())
-    except ValueError:
-        return float("nan")
 
 
 def average_link(

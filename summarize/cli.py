@@ -106,10 +106,8 @@ def _settings(config: Path | None, **overrides: object):  # type: ignore[no-unty
 def _cluster(inputs: list[Path], settings, console: _Console):  # type: ignore[no-untyped-def]
     from cluster.ingest import load_articles
     from cluster.pipeline import cluster_articles
-    from cluster.settings import process_limit
 
-    with process_limit(settings.cluster.engine.processes):
-        ingested = load_articles(inputs, settings.ingest, warn=console.warn)
+    ingested = load_articles(inputs, settings.ingest, warn=console.warn, processes=settings.cluster.engine.processes)
     console.info(f"read {len(ingested.articles)} articles ({len(ingested.skipped)} inputs skipped)")
     result = cluster_articles(ingested.articles, settings.cluster, skipped=ingested.skipped, progress=console.info)
     console.info(f"{len(result.clusters)} {'story' if len(result.clusters) == 1 else 'stories'}")

@@ -47,7 +47,7 @@ def test_an_invalid_boilerplate_pattern_is_reported(tmp_path: Path) -> None:
 
 
 def test_process_limit_caps_usable_cores_and_the_tighter_limit_wins() -> None:
-    from cluster.settings import process_limit, usable_cores
+    from cluster.pools import process_limit, usable_cores
 
     cores = usable_cores()
     with process_limit(1):

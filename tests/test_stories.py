@@ -9,7 +9,8 @@ import pytest
 
 from cluster.errors import ConfigError
 from cluster.settings import StorySettings
-from cluster.stories import article_day, attach_loners, average_link, fold_word, group_stories, story_vectors
+from cluster.dates import article_day
+from cluster.stories import attach_loners, average_link, fold_word, group_stories, story_vectors
 from cluster.types import Article
 
 SEEDS = Path(__file__).parents[1] / "seeds"

@@ -1,0 +1,199 @@
+"""Per-format parsers: the text of one file (or one JSONL line) in, records out.
+
+Plain functions with no state: :func:`parse_plain` (.txt), :func:`parse_markdown` (.md),
+:func:`parse_html` (.html, .htm) and :func:`parse_json` (.json) each take a file's decoded
+text and return one record (a ``dict``) or, for a JSON list, the list of its items;
+:func:`parse_json_line` reads one JSONL line. :func:`decode_bytes` turns a file's bytes
+into text first. A parser that finds nothing to read raises
+:class:`~cluster.records.SkipInput` with the reason. Records become articles in
+:func:`cluster.records.record_to_article`.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Callable
+
+from .records import SkipInput
+from .text import STOP_WORDS, word_tokens
+
+__all__ = ["decode_bytes", "parse_plain", "parse_markdown", "parse_html", "parse_json", "parse_json_line"]
+
+Warn = Callable[[str], None]
+
+_HEADLINE_WORDS = 20
+_SENTENCE_END = tuple(".!:;,\"”")
+
+
+def decode_bytes(data: bytes, where: str, warn: Warn | None) -> str:
+    """``data`` as text: UTF-8 (a byte order mark dropped), else cp1252, with a line to ``warn`` naming ``where``.
+
+    Raises:
+        SkipInput: NUL bytes in the first 8 KiB (a binary file), or bytes neither UTF-8 nor cp1252.
+
+    Example:
+        >>> decode_bytes("Café".encode("cp1252"), "a.txt", print)
+        a.txt: not valid UTF-8, decoded as cp1252
+        'Café'
+    """
+    if b"\x00" in data[:8192]:
+        raise SkipInput("binary file (NUL bytes)")
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        raise SkipInput(f"undecodable bytes: not UTF-8 and not cp1252 (byte {exc.start})") from None
+    if warn:
+        warn(f"{where}: not valid UTF-8, decoded as cp1252")
+    return text
+
+
+def parse_plain(text: str) -> dict[str, Any]:
+    """A plain-text file: its headline line (see :func:`_headline_index`) is the title, the lines after it the text.
+
+    Raises:
+        SkipInput: the file has no non-blank line.
+
+    Example:
+        >>> parse_plain("Storm floods Metropolis\\n\\nA storm flooded Metropolis today.")
+        {'title': 'Storm floods Metropolis', 'text': '\\nA storm flooded Metropolis today.'}
+    """
+    return _plain_record(text, markdown=False)
+
+
+def parse_markdown(text: str) -> dict[str, Any]:
+    """A Markdown file: as :func:`parse_plain`, with the title's leading ``#`` marks removed.
+
+    Example:
+        >>> parse_markdown("# Storm floods Metropolis\\nA storm flooded Metropolis today.")["title"]
+        'Storm floods Metropolis'
+    """
+    return _plain_record(text, markdown=True)
+
+
+def _plain_record(text: str, *, markdown: bool) -> dict[str, Any]:
+    lines = text.splitlines()
+    filled = [index for index, line in enumerate(lines) if line.strip()]
+    if not filled:
+        raise SkipInput("empty file")
+    index = _headline_index(lines, filled[:2])
+    title = lines[index].strip()
+    if markdown:
+        title = title.lstrip("#").strip()
+    return {"title": title or None, "text": "\n".join(lines[index + 1 :])}
+
+
+def parse_html(text: str) -> dict[str, Any]:
+    """An HTML page: the main text by trafilatura; title, URL, date and site name from the page's metadata.
+
+    Raises:
+        SkipInput: lxml cannot parse the page, or trafilatura finds no main text.
+    """
+    from lxml import html as lxml_html  # lazy: only HTML inputs need it
+
+    try:
+        tree = lxml_html.document_fromstring(text)
+    except Exception as exc:  # lxml raises several types on hopeless markup
+        raise SkipInput(f"unparseable HTML ({type(exc).__name__})") from None
+
+    def meta(*xpaths: str) -> str | None:
+        for xpath in xpaths:
+            for value in tree.xpath(xpath):
+                value = str(value).strip()
+                if value:
+                    return value
+        return None
+
+    title = meta("//meta[@property='og:title']/@content", "//title/text()", "//h1//text()")
+    url = meta("//link[@rel='canonical']/@href", "//meta[@property='og:url']/@content")
+    published = meta(
+        "//meta[@property='article:published_time']/@content",
+        "//meta[@name='date']/@content",
+        "//time/@datetime",
+    )
+    source = meta("//meta[@property='og:site_name']/@content")
+    import trafilatura  # lazy: heavy import
+
+    body = trafilatura.extract(text, include_comments=False, include_tables=False, favor_recall=True)
+    if not body:
+        raise SkipInput("no main text found in HTML")
+    return {"title": title, "text": body, "url": url, "published": published, "source": source}
+
+
+def parse_json(text: str) -> dict[str, Any] | list[Any]:
+    """A JSON file: one object (the file's one record) or a non-empty list of records.
+
+    Raises:
+        SkipInput: malformed JSON, an empty list, or a value that is neither object nor list.
+
+    Example:
+        >>> parse_json('[{"text": "Rain."}, {"text": "Snow."}]')
+        [{'text': 'Rain.'}, {'text': 'Snow.'}]
+    """
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SkipInput(f"malformed JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+    except RecursionError:
+        raise SkipInput("malformed JSON: nested too deeply") from None
+    if isinstance(data, dict):
+        return data
+    if isinstance(data, list):
+        if not data:
+            raise SkipInput("empty JSON list")
+        return data
+    raise SkipInput(f"expected a JSON object or a list of objects, got {type(data).__name__}")
+
+
+def parse_json_line(text: str) -> Any:
+    """The JSON value of one JSONL line (checked to be an object later, by the adapter).
+
+    Raises:
+        SkipInput: the line is not valid JSON.
+
+    Example:
+        >>> parse_json_line('{"text": "Rain."}')
+        {'text': 'Rain.'}
+    """
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SkipInput(f"bad JSONL line: {exc.msg} at column {exc.colno}") from None
+    except RecursionError:
+        raise SkipInput("bad JSONL line: nested too deeply") from None
+
+
+def _headline_index(lines: list[str], first_two: list[int]) -> int:
+    """The line of a plain-text file that is its headline: the first non-empty line, unless
+    it and the next are both short and unpunctuated (a site's name or slogan above the
+    headline) and the next shares more words with the body than the first does.
+
+    Example:
+        >>> _headline_index(["Daily Planet", "", "Storm floods Metropolis", "", "A storm flooded Metropolis today."], [0, 2])
+        2
+        >>> _headline_index(["Storm floods Metropolis", "By Lois Lane", "", "A storm flooded Metropolis today."], [0, 1])
+        0
+    """
+    first = first_two[0]
+    if len(first_two) < 2:
+        return first
+    second = first_two[1]
+    if not all(_headline_like(lines[i]) for i in first_two):
+        return first
+    body = {w for line in lines[second + 1 : second + 60] for w in word_tokens(line)}
+
+    def shared(i: int) -> int:
+        words = {w for w in word_tokens(lines[i]) if len(w) > 2 and w.replace("'", "").isalpha()}
+        return len((words - STOP_WORDS) & body)
+
+    return second if shared(second) > max(shared(first), 1) else first
+
+
+def _headline_like(line: str) -> bool:
+    words = line.strip().lstrip("#").split()
+    return 0 < len(words) <= _HEADLINE_WORDS and not line.rstrip().endswith(_SENTENCE_END)
