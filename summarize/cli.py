@@ -46,6 +46,9 @@ ModelOpt = Annotated[Optional[str], typer.Option("--model", help="BART model id 
 DeviceOpt = Annotated[Optional[str], typer.Option("--device", help="auto, cpu or cuda (bart.device).")]
 MaxWordsOpt = Annotated[Optional[int], typer.Option("--max-words", help="Summary length budget in words (summary.max_words).")]
 TimestampOpt = Annotated[bool, typer.Option("--timestamp", help="Add generated_at to the digest (the output then differs between runs).")]
+StoreOpt = Annotated[Optional[Path], typer.Option("--store", help="SQLite story store: add the new articles, join them to the stored stories of the last stories.max_days_apart days, keep story ids across runs, and write only new or changed stories.")]
+AllStoriesOpt = Annotated[bool, typer.Option("--all-stories", help="With --store: write every live story, not only the new or changed ones.")]
+NowOpt = Annotated[Optional[str], typer.Option("--now", help="With --store: the run's day, YYYY-MM-DD (default: the newest article date).")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print only warnings and errors on stderr.")]
 
 
@@ -126,6 +129,26 @@ def _summarize(clustering, settings, console: _Console, timestamp: bool):  # typ
     return digest_to_dict(digest, generated_at=generated_at)
 
 
+def _run_with_store(inputs: list[Path], store: Path, settings, console: _Console, timestamp: bool, now: str | None, all_stories: bool):  # type: ignore[no-untyped-def]
+    from cluster.ingest import load_articles
+    from cluster.settings import process_limit
+
+    from .daily import run_with_store
+    from .generation import make_summarizer
+
+    with process_limit(settings.cluster.engine.processes):
+        ingested = load_articles(inputs, settings.ingest, warn=console.warn)
+    console.info(f"read {len(ingested.articles)} articles ({len(ingested.skipped)} inputs skipped)")
+    summarizer = make_summarizer(settings.summary.summarizer, settings, stderr=sys.stderr)
+    generated_at = datetime.now(timezone.utc).isoformat(timespec="seconds") if timestamp else None
+    data = run_with_store(
+        store, ingested.articles, settings, summarizer, skipped=ingested.skipped, now=now,
+        all_stories=all_stories, generated_at=generated_at, progress=console.info,
+    )
+    console.info(f"{len(data['stories'])} {'story' if len(data['stories']) == 1 else 'stories'} written ({summarizer.method})")
+    return data
+
+
 @app.command("cluster", epilog=EXIT_CODES)
 def cluster_command(
     inputs: InputsArg,
@@ -159,7 +182,7 @@ def summarize_command(
     timestamp: TimestampOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
-    """Write digest.json (schema storyfold.digest/1) from a clusters.json."""
+    """Write digest.json (schema storyfold.digest/2) from a clusters.json."""
     from .output import read_clustering, write_json
 
     console = _Console(quiet)
@@ -183,6 +206,9 @@ def run_command(
     device: DeviceOpt = None,
     max_words: MaxWordsOpt = None,
     timestamp: TimestampOpt = False,
+    store: StoreOpt = None,
+    all_stories: AllStoriesOpt = False,
+    now: NowOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
     """Cluster and summarize in one go: INPUT... to digest.json."""
@@ -201,6 +227,13 @@ def run_command(
             bart__device=device,
             summary__max_words=max_words,
         )
+        if store is not None:
+            write_json(_run_with_store(inputs, store, settings, console, timestamp, now, all_stories), output)
+            return
+        if all_stories or now is not None:
+            from cluster.errors import ConfigError
+
+            raise ConfigError("--all-stories and --now need --store")
         clustering = _cluster(inputs, settings, console)
         write_json(_summarize(clustering, settings, console, timestamp), output)
 

@@ -209,7 +209,7 @@ def _fact_to_dict(fact: Fact) -> dict[str, Any]:
 
 
 def digest_to_dict(digest: Digest, *, generated_at: str | None = None) -> dict[str, Any]:
-    """The ``storyfold.digest/1`` object for a digest."""
+    """The ``storyfold.digest/2`` object for a digest."""
     data: dict[str, Any] = {"schema": DIGEST_SCHEMA}
     if generated_at:
         data["generated_at"] = generated_at

@@ -1,7 +1,7 @@
 """The one JSON writer and reader of storyfold's two contracts.
 
 ``clusters.json`` (schema ``storyfold.clusters/1``) and ``digest.json`` (schema
-``storyfold.digest/1``). Writes are atomic: a temporary file in the target folder,
+``storyfold.digest/2``). Writes are atomic: a temporary file in the target folder,
 flushed and synced, then renamed over the target, so a reader (or a crash) sees
 either the old file or the new one, never half of one.
 """
@@ -33,7 +33,7 @@ __all__ = [
 ]
 
 CLUSTERS_SCHEMA = "storyfold.clusters/1"
-DIGEST_SCHEMA = "storyfold.digest/1"
+DIGEST_SCHEMA = "storyfold.digest/2"
 
 
 class ContractError(StoryfoldError):
@@ -45,7 +45,7 @@ def load_schema(name: str) -> dict[str, Any]:
 
     Example:
         >>> load_schema("digest")["$id"]
-        'storyfold.digest/1'
+        'storyfold.digest/2'
     """
     text = resources.files("summarize").joinpath("schemas", f"{name}.schema.json").read_text("utf-8")
     return json.loads(text)

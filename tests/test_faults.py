@@ -160,7 +160,7 @@ def test_a_killed_run_leaves_no_state_that_breaks_the_next_run(tmp_path: Path) -
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     text = target.read_text("utf-8")
-    assert text == '{"old": true}\n' or json.loads(text)["schema"] == "storyfold.digest/1"
+    assert text == '{"old": true}\n' or json.loads(text)["schema"] == "storyfold.digest/2"
     finished = subprocess.run(command, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert finished.returncode == 0, finished.stderr
     data = json.loads(target.read_text("utf-8"))
