@@ -272,7 +272,8 @@ def test_merge_keeps_the_older_id_and_a_split_keeps_it_on_the_larger_part() -> N
     prior = {"a": "old", "b": "old", "c": "young", "d": "young", "e": "young"}
     merged = match_stories([("a", "b", "c", "d", "e", "n")], prior, {"old": 1, "young": 2})
     assert merged.kept == ("old",) and merged.merged == (("young", "old"),) and merged.changed == (True,)
-    split = match_stories([("c",), ("d", "e", "n")], prior, {"old": 1, "young": 2})
+    young = {k: v for k, v in prior.items() if v == "young"}
+    split = match_stories([("c",), ("d", "e", "n")], young, {"young": 2})
     assert split.kept[1] == "young" and split.kept[0] is None and split.split_from[0] == "young"
     # "old" lies wholly in the first cluster, "young" mostly in the second.
     both = match_stories([("a", "b", "c"), ("d", "e")], prior, {"old": 1, "young": 2})
