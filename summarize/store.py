@@ -361,7 +361,7 @@ class SQLiteStore:
                     found.setdefault(article_id, (stored_id, run))
         by_hash: dict[str, list[Article]] = {}
         for article, text_hash in rest:
-            if article.id not in found:
+            if article.id not in found and article.source:  # an unknown source is no one's same source
                 by_hash.setdefault(text_hash, []).append(article)
         hashes = sorted(by_hash)
         for part in _chunks(hashes):
