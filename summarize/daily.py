@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
 from cluster import Article, Cluster, Clustering, Skipped, cluster_articles, derive_id
 from cluster.errors import ConfigError
-from cluster.stories import article_day
+from cluster.dates import article_day
 
 from .store import NewArticle, StoredArticle, StoryStore, open_store
 
