@@ -131,13 +131,11 @@ def _summarize(clustering, settings, console: _Console, timestamp: bool):  # typ
 
 def _run_with_store(inputs: list[Path], store: Path, settings, console: _Console, timestamp: bool, now: str | None, all_stories: bool):  # type: ignore[no-untyped-def]
     from cluster.ingest import load_articles
-    from cluster.settings import process_limit
 
     from .daily import run_with_store
     from .generation import make_summarizer
 
-    with process_limit(settings.cluster.engine.processes):
-        ingested = load_articles(inputs, settings.ingest, warn=console.warn)
+    ingested = load_articles(inputs, settings.ingest, warn=console.warn, processes=settings.cluster.engine.processes)
     console.info(f"read {len(ingested.articles)} articles ({len(ingested.skipped)} inputs skipped)")
     summarizer = make_summarizer(settings.summary.summarizer, settings, stderr=sys.stderr)
     generated_at = datetime.now(timezone.utc).isoformat(timespec="seconds") if timestamp else None
