@@ -25,7 +25,8 @@ dateline_trim_edit  a dateline added, the last 20% of the paragraphs cut, 1% of 
 
 and two kinds of near miss that must NOT be linked: two articles that share one quoted
 paragraph and are otherwise different (``shared_quote``), and an article with half of its
-paragraphs rewritten (``half_rewritten``: the other half kept word for word). The rest of
+paragraphs rewritten (``half_rewritten``: every other paragraph replaced by one of as many
+sentences, the rest kept word for word). The rest of
 the corpus is unrelated articles. Printed per kind: reprints found (the reprint lands in
 its original's copy group) over planted, and false links (copy links between articles of
 different families, near-miss pairs counted by kind), for storyfold's copies with the
@@ -51,6 +52,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from cluster.containment import search_shapes  # noqa: E402
 from cluster.copies import find_copies  # noqa: E402
 from cluster.settings import CopySettings, EngineSettings  # noqa: E402
 from cluster.types import Article  # noqa: E402
@@ -189,9 +191,12 @@ class Builder:
         self.reprint_of: dict[str, str] = {}  # reprint id -> original id
         self.serial = 0
 
-    def paragraph(self) -> str:
-        count = int(self.rng.integers(1, 3))
+    def paragraph(self, count: int = 0) -> str:
+        count = count or int(self.rng.integers(1, 3))
         return join([self.sentences.take() for _ in range(count)], self.language)
+
+    def sentence_count(self, paragraph: str) -> int:
+        return max(1, len(re.findall(r"[.!?。](?:\s|$)|。", paragraph))) if self.language == "en" else max(1, paragraph.count("。"))
 
     def body(self) -> list[str]:
         return [self.paragraph() for _ in range(int(self.rng.integers(7, 13)))]
@@ -267,8 +272,9 @@ class Builder:
                 day += 1
                 date = f"2024-{1 + day % 12:02d}-{1 + day % 28:02d}"
                 original = self.add(family, paragraphs, self.title(paragraphs), f"{date}T08:00:00Z")
-                title = self.title(paragraphs)  # a new headline for every reprint
-                copy = self.add(family, self.reprint(kind, paragraphs), title, f"{date}T11:30:00Z")
+                reprinted = self.reprint(kind, paragraphs)
+                title = self.title(reprinted)  # a new headline for every reprint, on what it kept
+                copy = self.add(family, reprinted, title, f"{date}T11:30:00Z")
                 self.reprint_of[copy] = original
         for n in range(per_kind):
             # Two different articles quoting one statement word for word, in one paragraph.
@@ -281,7 +287,7 @@ class Builder:
                 self.add(family, paragraphs, self.title(paragraphs), None)
             # One article, and another that keeps half its paragraphs and rewrites the rest.
             paragraphs = self.body()
-            rewritten = [p if k % 2 == 0 else self.paragraph() for k, p in enumerate(paragraphs)]
+            rewritten = [p if k % 2 == 0 else self.paragraph(self.sentence_count(p)) for k, p in enumerate(paragraphs)]
             for side, version in enumerate((paragraphs, rewritten)):
                 family = f"{self.language}/half_rewritten/{n}/{side}"
                 self.kind_of[family] = "half_rewritten"
@@ -360,14 +366,17 @@ def main() -> None:
     parser.add_argument("--fillers", type=int, default=700, help="unrelated English articles (Chinese: a quarter as many)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--threshold", type=float, default=None, help="copies.threshold for storyfold (default: the setting's default)")
+    parser.add_argument("--containment", type=float, default=None, help="copies.containment for storyfold (default: the setting's default)")
     args = parser.parse_args()
     rng = np.random.default_rng(args.seed)
     builders = [Builder("en", args.data, rng), Builder("zh", args.data, rng)]
     builders[0].build(args.per_kind, args.fillers)
     builders[1].build(args.per_kind, args.fillers // 4)
-    settings = CopySettings() if args.threshold is None else CopySettings(threshold=args.threshold)
+    overrides = {k: v for k, v in (("threshold", args.threshold), ("containment", args.containment)) if v is not None}
+    settings = CopySettings(**overrides)
     engine = EngineSettings(processes=1)
-    print(f"copies_quality: seed {args.seed}, {args.per_kind} per kind; storyfold copies {settings}")
+    shown = ", ".join(f"{k}={getattr(settings, k)}" for k in ("shingle_size", "num_perm", "threshold", "containment", "min_kept", "candidate_similarity", "lead_words", "lead_similarity", "max_miss"))
+    print(f"copies_quality: seed {args.seed}, {args.per_kind} per kind; storyfold copies {shown}; band shapes {search_shapes(settings)}")
     totals = {"storyfold": [0, 0, 0], "datasketch": [0, 0, 0]}
     for builder in builders:
         articles = builder.articles

@@ -1,9 +1,11 @@
-"""Syndicated copies (near-duplicates): MinHash signatures → band candidates → verified pairs → groups.
+"""Syndicated copies (near-duplicates and reprints): sketches → band candidates → verified pairs → groups.
 
-Two articles are copies when the Jaccard similarity of their word-shingle sets, estimated
-from their MinHash signatures, is at least ``CopySettings.threshold``. Copies link into
-groups (connected components); in each group the original is the earliest ``published``
-article (articles with a date come first), ties and undated groups going to the smallest id.
+Two articles are copies when the Jaccard similarity of their word-shingle sets is at
+least ``CopySettings.threshold``, or when one's shingles are mostly contained in the
+other's (``CopySettings.containment``), both estimated from MinHash signatures and
+shingle counts (:mod:`cluster.containment`). Copies link into groups (connected
+components); in each group the original is the earliest dated member, then the fullest
+text, then an agency's own copy (:func:`cluster.containment.choose_originals`).
 """
 
 from __future__ import annotations
@@ -34,17 +36,22 @@ def find_copies(articles: Sequence[Article], settings: CopySettings, engine: Eng
         >>> find_copies(articles, CopySettings(), EngineSettings(processes=1))
         {'a': 'b'}
     """
+    from .containment import choose_originals, off_title_pairs, sketch_candidates, sketch_texts, verify_copy_pairs
+
     if not articles:
         return {}
     if engine.name == "ray":
         from .engine_ray import copy_pairs_ray
 
-        pairs = copy_pairs_ray([a.text for a in articles], settings, engine)
+        pairs, sizes = copy_pairs_ray([a.text for a in articles], settings, engine)
     else:
-        signatures = article_signatures((a.text for a in articles), settings, engine)
-        pairs = copy_pairs(signatures, settings)
+        sketches = sketch_texts((a.text for a in articles), settings, engine)
+        sizes = sketches.sizes
+        pairs = verify_copy_pairs(sketches.signatures, sizes, sketch_candidates(sketches, settings), settings)
+        del sketches
+    pairs = pairs[~off_title_pairs(articles, pairs)]
     labels = connected_components(len(articles), pairs)
-    return copy_map([a.id for a in articles], [a.published for a in articles], labels)
+    return choose_originals(articles, labels, sizes, settings)
 
 
 def article_signatures(texts: Iterable[str], settings: CopySettings, engine: EngineSettings) -> np.ndarray:

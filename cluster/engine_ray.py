@@ -1,10 +1,11 @@
 """The Ray engine: the copy stages as Ray tasks over shards, for clusters of machines.
 
-1. one task per shard of ``EngineSettings.batch_size`` texts: signatures and band keys,
+1. one task per shard of ``EngineSettings.batch_size`` texts: sketches (signatures,
+   shingle counts, lead signatures) and band keys of the whole-text and lead searches,
    the band entries split into partitions by key (the shuffle);
 2. one task per partition: sort its entries by (band, key, article) and turn runs of equal
    keys into candidate pairs;
-3. the driver verifies the candidate pairs against the signatures; connected components
+3. the driver verifies the candidate pairs by Jaccard and containment; connected components
    follow in :func:`cluster.copies.find_copies`.
 
 The stages call the same functions as the local engine, so the result is identical.
@@ -21,9 +22,10 @@ from typing import Any, Sequence
 import numpy as np
 
 from .errors import StoryfoldError
-from .lsh import band_keys, group_pairs, merge_pairs, verify_pairs
+from .containment import sketch_shard
+from .lsh import band_keys, group_pairs, merge_pairs
 from .settings import CopySettings, EngineSettings
-from .signatures import empty_signature_rows, signature_batch
+from .signatures import empty_signature_rows
 
 __all__ = ["RayUnavailableError", "copy_pairs_ray"]
 
@@ -49,20 +51,26 @@ def _ray() -> Any:
 
 
 def _shard_stage(
-    texts: list[str], offset: int, settings: CopySettings, bands: int, rows: int, partitions: int
+    texts: list[str], offset: int, settings: CopySettings, shapes: tuple[tuple[int, int], ...], partitions: int
 ) -> tuple[Any, ...]:
-    """Signatures of one shard, and its band entries (band, key, article) split by partition."""
-    signatures = signature_batch(
-        texts, shingle_size=settings.shingle_size, num_perm=settings.num_perm, seed=settings.seed, scheme=settings.scheme
-    )
-    keys = band_keys(signatures, bands, rows)
-    index = np.arange(offset, offset + len(texts), dtype=np.uint64)
-    keep = ~empty_signature_rows(signatures)
-    keys, index = keys[keep], index[keep]
-    band = np.repeat(np.arange(bands, dtype=np.uint64)[None, :], len(keys), axis=0)
-    entries = np.stack([band.ravel(), keys.ravel(), np.repeat(index, bands)], axis=1)
+    """Sketches of one shard, and its band entries (band, key, article) split by partition.
+
+    ``shapes`` are the (bands, rows) of the whole-text search and, when on, of the lead
+    search; lead bands are numbered after the whole-text bands.
+    """
+    sketches = sketch_shard(texts, settings)
+    keep = ~empty_signature_rows(sketches.signatures)
+    index = np.arange(offset, offset + len(texts), dtype=np.uint64)[keep]
+    entries_parts = []
+    first_band = 0
+    for (bands, rows), signatures in zip(shapes, (sketches.signatures, sketches.leads)):
+        keys = band_keys(signatures, bands, rows)[keep]
+        band = np.repeat(np.arange(first_band, first_band + bands, dtype=np.uint64)[None, :], len(keys), axis=0)
+        entries_parts.append(np.stack([band.ravel(), keys.ravel(), np.repeat(index, bands)], axis=1))
+        first_band += bands
+    entries = np.concatenate(entries_parts)
     target = ((entries[:, 1] ^ (entries[:, 0] * _PARTITION_MIX)) % np.uint64(partitions)).astype(np.int64)
-    return (signatures, *[entries[target == p] for p in range(partitions)])
+    return (sketches.signatures, sketches.sizes, *[entries[target == p] for p in range(partitions)])
 
 
 def _partition_stage(*parts: np.ndarray) -> np.ndarray:
@@ -81,31 +89,34 @@ def _partition_stage(*parts: np.ndarray) -> np.ndarray:
     return merge_pairs(pairs)
 
 
-def copy_pairs_ray(texts: Sequence[str], settings: CopySettings, engine: EngineSettings) -> np.ndarray:
-    """Verified copy pairs ``(i, j)`` of ``texts``, computed with Ray tasks; equal to the local engine's.
+def copy_pairs_ray(texts: Sequence[str], settings: CopySettings, engine: EngineSettings) -> tuple[np.ndarray, np.ndarray]:
+    """Verified copy pairs ``(i, j)`` of ``texts`` and the texts' shingle-set sizes, computed
+    with Ray tasks; equal to the local engine's.
 
     Example:
         >>> import ray; _ = ray.init(num_cpus=1, include_dashboard=False)  # doctest: +SKIP
-        >>> copy_pairs_ray(["a b c d e f", "a b c d e f", "x y"], CopySettings(), EngineSettings(name="ray")).tolist()  # doctest: +SKIP
+        >>> copy_pairs_ray(["a b c d e f", "a b c d e f", "x y"], CopySettings(), EngineSettings(name="ray"))[0].tolist()  # doctest: +SKIP
         [[0, 1]]
     """
-    from .copies import band_shape
+    from .containment import search_shapes, verify_copy_pairs
 
     ray = _ray()
     if not ray.is_initialized():
         ray.init(address=engine.address, include_dashboard=False, log_to_driver=False)
     if not texts:
-        return np.empty((0, 2), dtype=np.int64)
-    bands, rows = band_shape(settings)
+        return np.empty((0, 2), dtype=np.int64), np.empty(0, dtype=np.int64)
+    whole, lead = search_shapes(settings)
+    shapes = (whole,) if lead is None else (whole, lead)
     shard_starts = list(range(0, len(texts), engine.batch_size))
     partitions = max(1, min(len(shard_starts), MAX_PARTITIONS))
-    shard_task = ray.remote(num_returns=partitions + 1)(_shard_stage)
+    shard_task = ray.remote(num_returns=partitions + 2)(_shard_stage)
     partition_task = ray.remote(_partition_stage)
     shard_outputs = [
-        shard_task.remote(list(texts[start : start + engine.batch_size]), start, settings, bands, rows, partitions)
+        shard_task.remote(list(texts[start : start + engine.batch_size]), start, settings, shapes, partitions)
         for start in shard_starts
     ]
-    partition_pairs = [partition_task.remote(*[out[1 + p] for out in shard_outputs]) for p in range(partitions)]
+    partition_pairs = [partition_task.remote(*[out[2 + p] for out in shard_outputs]) for p in range(partitions)]
     signatures = np.concatenate(ray.get([out[0] for out in shard_outputs]))
+    sizes = np.concatenate(ray.get([out[1] for out in shard_outputs]))
     candidates = merge_pairs(ray.get(partition_pairs))
-    return verify_pairs(signatures, candidates, settings.threshold)
+    return verify_copy_pairs(signatures, sizes, candidates, settings), sizes

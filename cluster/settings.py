@@ -40,6 +40,16 @@ DEFAULT_BOILERPLATE = (
 )
 
 
+# News agencies whose own copy of a story is its original (names and domains, lower case).
+DEFAULT_AGENCIES = (
+    "ap", "associated press", "apnews.com", "reuters", "reuters.com", "afp", "agence france-presse", "afp.com",
+    "dpa", "dpa.com", "efe", "efe.com", "ansa", "ansa.it", "xinhua", "xinhuanet.com", "news.cn", "kyodo",
+    "kyodo news", "kyodonews.net", "upi", "upi.com", "pa media", "press association", "aap", "aap.com.au",
+    "tass", "tass.com", "yonhap", "yna.co.kr", "anadolu agency", "aa.com.tr", "pti", "ptinews.com",
+    "the canadian press", "thecanadianpress.com", "bloomberg", "bloomberg.com",
+)
+
+
 @dataclass(frozen=True, slots=True)
 class IngestSettings:
     """How inputs are read.
@@ -68,22 +78,49 @@ class IngestSettings:
 class CopySettings:
     """Near-duplicate (syndicated copy) detection with MinHash over word shingles.
 
+    Two articles are copies when the Jaccard similarity of their shingle sets is at least
+    ``threshold``, or when the smaller set is at least ``containment`` contained in the
+    larger (a reprint cut for space, or with a line added) and holds at least ``min_kept``
+    of the larger's shingles. Both are estimated from the MinHash signatures and the set
+    sizes (:mod:`cluster.containment`).
+
     scheme: datasketch permutation scheme of the signatures, "affine32" (datasketch >= 2.0)
-    or "legacy" (datasketch < 2.0). bands, rows: LSH band shape; 0 and 0 pick datasketch's
-    optimum for threshold and num_perm.
+    or "legacy" (datasketch < 2.0). bands, rows: LSH band shape of the whole-text search;
+    0 and 0 choose it (:func:`cluster.containment.recall_band_shape`) so that a pair at
+    ``candidate_similarity`` is missed with probability at most ``max_miss``.
+    lead_words, lead_num_perm, lead_similarity: a second band search over the
+    signatures of the first ``lead_words`` words, which a reprint trimmed at the end keeps
+    (0 lead_words turns it off); a pair whose leads have ``lead_similarity`` is missed with
+    probability at most ``max_miss``.
+    agencies: sources (names or domains, lower case) of news agencies: between copies
+    equally dated and equally full, the agency's own is the original.
     """
 
     shingle_size: int = 5
     num_perm: int = 128
     threshold: float = 0.7
+    containment: float = 0.78
+    min_kept: float = 0.2
     seed: int = 1
     scheme: str = "affine32"
     bands: int = 0
     rows: int = 0
+    candidate_similarity: float = 0.6
+    max_miss: float = 0.01
+    lead_words: int = 60
+    lead_num_perm: int = 64
+    lead_similarity: float = 0.7
+    agencies: tuple[str, ...] = DEFAULT_AGENCIES
 
     def __post_init__(self) -> None:
-        _positive(self, "shingle_size", "num_perm")
-        _fraction(self, "threshold")
+        _positive(self, "shingle_size", "num_perm", "lead_num_perm")
+        _fraction(self, "threshold", "containment", "min_kept", "max_miss")
+        for name in ("candidate_similarity", "lead_similarity"):
+            value = getattr(self, name)
+            if not 0.0 < value <= 1.0:
+                raise ConfigError(f"copies.{name}: {value!r} must be above 0 and at most 1")
+        if self.lead_words < 0:
+            raise ConfigError(f"copies.lead_words: {self.lead_words!r} must be >= 0 (0 turns the lead search off)")
         if self.scheme not in ("affine32", "legacy"):
             raise ConfigError(f"copies.scheme: {self.scheme!r} is not one of 'affine32', 'legacy'")
         if self.bands < 0 or self.rows < 0 or (self.bands == 0) != (self.rows == 0):

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import re
 from typing import Any, Iterable, Iterator, Sequence
 
 import numpy as np
@@ -39,6 +40,7 @@ __all__ = [
     "text_shingles",
     "permutations",
     "signature_batch",
+    "sketch_batch",
     "iter_signature_batches",
     "signatures_for_texts",
     "empty_signature_rows",
@@ -79,14 +81,24 @@ def _tables() -> tuple[bytes, np.ndarray]:
     return bytes(table), word
 
 
+# Characters of scripts written without spaces between words (Han, Hiragana, Katakana,
+# and their compatibility and half-width forms): each is one token, so word shingles of
+# such text are character n-grams (a Chinese clause would otherwise be a single token).
+CJK_CHARACTERS = "\u3005\u3007\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
+_CJK = re.compile(f"([{CJK_CHARACTERS}])")
+
+
 def _prepare(text: str) -> bytes:
-    """A text as the bytes that are tokenised: lower-cased UTF-8, ’ as ', common punctuation as spaces."""
+    """A text as the bytes that are tokenised: lower-cased UTF-8, ’ as ', common punctuation
+    as spaces, a space around every character of a script written without spaces."""
     if not text.isascii():
         text = text.replace("’", "'")
         for char in _SPACED:
             if char in text:
                 text = text.replace(char, " ")
         if not text.isascii():
+            if _CJK.search(text):
+                text = _CJK.sub(r" \1 ", text)
             return text.lower().encode("utf-8", "surrogatepass")
     return text.encode("ascii")
 
@@ -163,11 +175,15 @@ def text_tokens(text: str) -> list[str]:
     """Lower-cased word tokens: runs of word characters (``\\w``), joined across inner apostrophes.
 
     The same tokens as :func:`cluster.text.word_tokens`, except that the whole text is
-    lower-cased before it is split (which differs only for a few letters such as the Turkish İ).
+    lower-cased before it is split (which differs only for a few letters such as the Turkish İ),
+    and that every Han, Hiragana or Katakana character is a token of its own (those scripts
+    put no spaces between words, so their shingles are character n-grams).
 
     Example:
         >>> text_tokens("Blinken met Lavrov’s aide.")
         ['blinken', 'met', "lavrov's", 'aide']
+        >>> text_tokens("云岭县地震 M5.8")
+        ['云', '岭', '县', '地', '震', 'm5', '8']
     """
     data, starts, ends, _ = _token_spans([text])
     raw = data.tobytes()
@@ -337,13 +353,52 @@ def signature_batch(
         >>> signature_batch(["Rain fell in Paris on Monday", ""], num_perm=8).shape
         (2, 8)
     """
+    return sketch_batch(texts, shingle_size=shingle_size, num_perm=num_perm, seed=seed, scheme=scheme)[0]
+
+
+def sketch_batch(
+    texts: Sequence[str],
+    *,
+    shingle_size: int = 5,
+    num_perm: int = 128,
+    seed: int = 1,
+    scheme: str = "affine32",
+    lead_shingles: int = 0,
+    lead_num_perm: int = 0,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Signatures, shingle-set sizes and lead signatures of a batch of texts, in one pass.
+
+    Returns ``(signatures, sizes, leads)``: ``signatures`` as :func:`signature_batch`
+    (uint32, ``(n, num_perm)``); ``sizes`` the number of distinct shingle hashes of each
+    text (int64, ``(n,)``; 0 for a text without words), with which a Jaccard estimate
+    becomes a containment estimate; ``leads`` the signatures (uint32, ``(n,
+    lead_num_perm)``, permutations of ``seed + 1``) of each text's first ``lead_shingles``
+    shingles, which a reprint cut at the end keeps whole.
+
+    Example:
+        >>> sig, sizes, leads = sketch_batch(["Rain fell in Paris on Monday", ""], num_perm=8, lead_shingles=1, lead_num_perm=4)
+        >>> sig.shape, sizes.tolist(), leads.shape
+        ((2, 8), [2, 0], (2, 4))
+    """
     _check_scheme(scheme)
     out = np.full((len(texts), num_perm), _MAX32, dtype=np.uint32)
+    sizes = np.zeros(len(texts), dtype=np.int64)
+    leads = np.full((len(texts), lead_num_perm), _MAX32, dtype=np.uint32)
     for lo in range(0, len(texts), _BLOCK_TEXTS):
         block = texts[lo : lo + _BLOCK_TEXTS]
         hashes, counts = _shingle_hashes(block, shingle_size)
         _permute(hashes, counts, out[lo : lo + len(block)], num_perm, seed, scheme)
-    return out
+        owner = np.repeat(np.arange(len(block), dtype=np.uint64), counts)
+        distinct = np.unique((owner << np.uint64(32)) | hashes.astype(np.uint64))
+        sizes[lo : lo + len(block)] = np.bincount((distinct >> np.uint64(32)).astype(np.int64), minlength=len(block))
+        if lead_num_perm and lead_shingles > 0:
+            lead_counts = np.minimum(counts, lead_shingles)
+            starts = np.cumsum(counts) - counts
+            lead_starts = np.cumsum(lead_counts) - lead_counts
+            within = np.arange(int(lead_counts.sum()), dtype=np.int64) - np.repeat(lead_starts, lead_counts)
+            lead_hashes = hashes[np.repeat(starts, lead_counts) + within]
+            _permute(lead_hashes, lead_counts, leads[lo : lo + len(block)], lead_num_perm, seed + 1, scheme)
+    return out, sizes, leads
 
 
 def _permute(hashes: np.ndarray, counts: np.ndarray, out: np.ndarray, num_perm: int, seed: int, scheme: str) -> None:
