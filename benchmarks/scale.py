@@ -2,7 +2,8 @@
 
 Articles are recombined from real sentences of the development data (JSONL files with
 ``text`` fields, or ``articles`` lists of them). Planted copies are republications with
-small edits (words changed, a sentence dropped or added, other boilerplate); planted
+small edits (words changed, a sentence dropped or added, other boilerplate) or trimmed
+for space (the last 30% of sentences cut, or a dateline added and the last 20% cut); planted
 stories are several rewrites of one event. The articles are written as JSONL files and
 clustered end to end on the path ``storyfold cluster`` takes: ``load_articles`` (ingest)
 then ``cluster_articles`` (copies, stories, assignment). Prints, in one run: seconds and
@@ -102,7 +103,12 @@ class Corpus:
     def _edit(self, picks: list[int]) -> str:
         rng = self.rng
         parts = [self.sentences[i] for i in picks]
-        kind = int(rng.integers(0, 4))
+        kind = int(rng.integers(0, 6))
+        if kind in (4, 5):
+            # Trimmed for space: the last 30% (kind 4), or a dateline and the last 20% cut (kind 5).
+            parts = parts[: max(1, len(parts) - int(round((0.3 if kind == 4 else 0.2) * len(parts))))]
+            if kind == 5:
+                parts[0] = "WASHINGTON (AP) - " + parts[0]
         if kind == 0 or rng.random() < 0.3:
             for _ in range(int(rng.integers(1, 5))):
                 k = int(rng.integers(0, len(parts)))

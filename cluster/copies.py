@@ -47,7 +47,7 @@ def find_copies(articles: Sequence[Article], settings: CopySettings, engine: Eng
     else:
         sketches = sketch_texts((a.text for a in articles), settings, engine)
         sizes = sketches.sizes
-        pairs = verify_copy_pairs(sketches.signatures, sizes, sketch_candidates(sketches, settings), settings)
+        pairs = verify_copy_pairs(sketches.signatures, sizes, sketch_candidates(sketches, settings), settings, [a.text for a in articles])
         del sketches
     pairs = pairs[~off_title_pairs(articles, pairs)]
     labels = connected_components(len(articles), pairs)

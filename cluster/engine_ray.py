@@ -119,4 +119,4 @@ def copy_pairs_ray(texts: Sequence[str], settings: CopySettings, engine: EngineS
     signatures = np.concatenate(ray.get([out[0] for out in shard_outputs]))
     sizes = np.concatenate(ray.get([out[1] for out in shard_outputs]))
     candidates = merge_pairs(ray.get(partition_pairs))
-    return verify_copy_pairs(signatures, sizes, candidates, settings), sizes
+    return verify_copy_pairs(signatures, sizes, candidates, settings, texts), sizes
