@@ -45,7 +45,8 @@ import numpy as np
 
 from .errors import ConfigError
 from .lsh import candidate_pairs, merge_pairs
-from .settings import CopySettings, EngineSettings, pool_map, process_pool, usable_cores
+from .pools import pool_map, process_pool, usable_cores
+from .settings import CopySettings, EngineSettings
 from .signatures import CJK_CHARACTERS, _shingle_hashes, empty_signature_rows, sketch_batch
 
 if TYPE_CHECKING:
