@@ -63,6 +63,9 @@ SECTION_NAMES = frozenset(
 
 _URLISH = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|//|www\.)|^[\w-]+(?:\.[\w-]+)+(?::\d+)?(?:/\S*)?$", re.I)
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
+_NOT_A_NAME = re.compile(r"copyright|©|\ball rights reserved\b", re.I)
+_SEPARATOR = re.compile(r"\s+[|–—·:-]\s+|:\s+|\s+\|")
+_LONG_NAME = 40
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,7 +166,9 @@ def _looks_like_url(name: str) -> bool:
 def publisher_name(name: str | None) -> str | None:
     """A display name from a candidate (a record's ``source``, a page's site name), or
     None when it names no publisher: markup removed, a URL or host name reduced to its
-    registrable domain (``http://www.tmz.com`` -> ``tmz.com``), a section label dropped.
+    registrable domain (``http://www.tmz.com`` -> ``tmz.com``), a section label or a
+    copyright line dropped, a long name cut to the part before its first separator
+    (``Site | tagline``).
 
     Example:
         >>> publisher_name("http://www.tmz.com"), publisher_name(" <b>CNN</b> "), publisher_name("U.S.")
@@ -174,6 +179,12 @@ def publisher_name(name: str | None) -> str | None:
         return None
     if _looks_like_url(cleaned):
         return registrable_domain(cleaned)
+    if _NOT_A_NAME.search(cleaned):
+        return None
+    if len(cleaned) > _LONG_NAME:  # "Site | tagline", "Site: what we do": the site is the first part
+        cleaned = _SEPARATOR.split(cleaned, maxsplit=1)[0].strip()
+        if len(cleaned) > _LONG_NAME:
+            return None
     if is_section_name(cleaned) or not name_key(cleaned):
         return None
     return cleaned

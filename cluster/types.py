@@ -13,6 +13,9 @@ __all__ = ["Article", "Skipped", "Cluster", "Clustering", "derive_id"]
 class Article:
     """One news article.
 
+    ``source`` is the publisher's display name (None when nothing names one);
+    ``published`` is ISO 8601; ``language`` an ISO 639-1 code (None when unknown).
+
     Example:
         >>> Article(id="a1", text="Rain fell in Paris.", source="example.com").source
         'example.com'
@@ -25,6 +28,7 @@ class Article:
     url: str | None = None
     published: str | None = None
     meta: Mapping[str, Any] = field(default_factory=dict, hash=False, compare=True)
+    language: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

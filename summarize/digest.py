@@ -22,7 +22,25 @@ from .settings import Settings
 from .sources import independent_source_keys
 from .types import Fact, StoryInput, Summarizer, Summary
 
-__all__ = ["Story", "Digest", "summarize_cluster", "summarize_clustering", "digest_to_dict"]
+__all__ = ["StoryArticle", "Story", "Digest", "summarize_cluster", "summarize_clustering", "digest_to_dict"]
+
+
+@dataclass(frozen=True, slots=True)
+class StoryArticle:
+    """One article of a story as the digest lists it, so a newsletter can link its sources.
+
+    ``published`` is ISO 8601; ``publisher`` the publisher's name (None when nothing names
+    it); ``language`` an ISO 639-1 code; ``copy_of`` the id of the article this one copies
+    (None for an original).
+    """
+
+    id: str
+    title: str | None
+    url: str | None
+    published: str | None
+    publisher: str | None
+    language: str | None
+    copy_of: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +55,7 @@ class Story:
     independent_sources: int
     summary: Summary
     facts: tuple[Fact, ...]
+    articles: tuple[StoryArticle, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +88,16 @@ def _version() -> str:
 
 
 def _source_names(articles: Sequence[Article]) -> tuple[str, ...]:
-    return tuple(sorted({a.source if a.source else a.id for a in articles}))
+    """The publishers' names (an article no source names counts in independent_sources, not here)."""
+    return tuple(sorted({a.source for a in articles if a.source}))
+
+
+def _story_articles(cluster: Cluster, members: Sequence[Article]) -> tuple[StoryArticle, ...]:
+    copies = cluster.copy_map
+    return tuple(
+        StoryArticle(a.id, a.title, a.url, a.published, a.source, a.language, copies.get(a.id))
+        for a in sorted(members, key=lambda a: a.id)
+    )
 
 
 def _story_title(articles: Sequence[Article], facts: Sequence[Fact], copies: Mapping[str, str]) -> str | None:
@@ -124,6 +152,7 @@ def _assemble(cluster: Cluster, members: Sequence[Article], facts: tuple[Fact, .
         independent_sources=len(set(keys.values())),
         summary=summary,
         facts=facts,
+        articles=_story_articles(cluster, members),
     )
 
 
@@ -209,7 +238,7 @@ def _fact_to_dict(fact: Fact) -> dict[str, Any]:
 
 
 def digest_to_dict(digest: Digest, *, generated_at: str | None = None) -> dict[str, Any]:
-    """The ``storyfold.digest/2`` object for a digest."""
+    """The ``storyfold.digest/2`` object for a digest (/2 added the ``--store`` fields and each story's ``articles``)."""
     data: dict[str, Any] = {"schema": DIGEST_SCHEMA}
     if generated_at:
         data["generated_at"] = generated_at
@@ -219,6 +248,11 @@ def digest_to_dict(digest: Digest, *, generated_at: str | None = None) -> dict[s
             "id": s.id,
             "title": s.title,
             "article_ids": list(s.article_ids),
+            "articles": [
+                {"id": a.id, "title": a.title, "url": a.url, "published": a.published, "publisher": a.publisher,
+                 "language": a.language, "copy_of": a.copy_of}
+                for a in s.articles
+            ],
             "copies": dict(s.copies),
             "sources": list(s.sources),
             "independent_sources": s.independent_sources,

@@ -94,6 +94,7 @@ def _article_to_dict(article: Article) -> dict[str, Any]:
         "source": article.source,
         "url": article.url,
         "published": article.published,
+        "language": article.language,
         "meta": dict(article.meta),
     }
 
@@ -173,6 +174,7 @@ def clustering_from_dict(data: Any, *, source: str = "clusters.json", warn: Call
             source=_text_field(record, "source", where),
             url=_text_field(record, "url", where),
             published=_text_field(record, "published", where),
+            language=_text_field(record, "language", where),
             meta=meta,
         )
 

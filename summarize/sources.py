@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Mapping, Sequence
 
+from cluster.publishers import name_key
 from cluster.types import Article
 
 __all__ = ["independent_source_keys"]
@@ -12,8 +13,10 @@ __all__ = ["independent_source_keys"]
 def independent_source_keys(articles: Sequence[Article], copies: Mapping[str, str]) -> dict[str, str]:
     """Map each article id to the key of its independent source.
 
-    Two articles share a key when they have the same publisher (``source``, compared
-    case-insensitively) or when one is a copy of the other, transitively. The key is the
+    Two articles share a key when they have the same publisher (``source``, compared by
+    :func:`cluster.publishers.name_key`: case, width, zero-width characters and look-alike
+    letters do not matter) or when one is a copy of the other, transitively. An article
+    with no source is its own source. The key is the
     smallest article id of the group, so it is stable across runs.
 
     Example:
@@ -41,7 +44,7 @@ def independent_source_keys(articles: Sequence[Article], copies: Mapping[str, st
     by_source: dict[str, str] = {}
     for article in sorted(articles, key=lambda a: a.id):
         if article.source:
-            name = article.source.strip().casefold()
+            name = name_key(article.source) or article.source.strip().casefold()
             if name in by_source:
                 union(by_source[name], article.id)
             else:
