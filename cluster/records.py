@@ -69,7 +69,7 @@ def record_to_article(
 
     Example:
         >>> record_to_article({"text": "Rain.", "url": "https://www.example.com/a", "tag": 1}, "f", ())
-        Article(id='f', text='Rain.', title=None, source='example.com', url='https://www.example.com/a', published=None, meta={'tag': 1})
+        Article(id='f', text='Rain.', title=None, source='example.com', url='https://www.example.com/a', published=None, meta={'tag': 1}, language=None)
     """
     if not isinstance(record, dict):
         raise SkipInput(f"expected a JSON object, got {type(record).__name__}")
