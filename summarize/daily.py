@@ -54,11 +54,11 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["StoreRun", "StoryMatch", "match_stories", "update_store", "store_digest", "run_with_store", "parse_day", "text_hash", "lead_terms"]
 
-LEAD_WORDS = 150  # words of an article's text read for its candidate terms (after the title, read twice)
+LEAD_CHARS = 1000  # characters of an article's text read for its candidate terms (after the title, read twice)
 TERMS_KEPT = 64  # hashed terms stored per article (the most frequent)
 HASH_FEATURES = 2**20
-NEIGHBORS = 10  # nearest stored articles kept per new article
-MIN_COSINE = 0.12  # lead-term cosine a stored article needs to be a candidate
+NEIGHBORS = 3  # nearest stored articles kept per new article
+MIN_COSINE = 0.25  # lead-term cosine a stored article needs to be a candidate
 
 Progress = Callable[[str], None]
 
@@ -72,8 +72,8 @@ class StoreRun:
     and ``now`` was not given); ``since_day``: the first day of the window (None: no
     window); ``added``: ids of the input articles that ``run`` added; ``known``: input
     articles that were already stored, as skipped entries with the stored id;
-    ``changed``: whether this call changed the store; ``reclustered``: stored articles
-    clustered again with the new ones.
+    ``changed``: whether this call changed the store; ``window``: stored articles in the
+    window; ``reclustered``: those clustered again with the new ones.
     """
 
     run: int
@@ -83,6 +83,7 @@ class StoreRun:
     known: tuple[Skipped, ...]
     changed: bool
     repeat: bool = False
+    window: int = 0
     reclustered: int = 0
     stories_new: int = 0
     stories_updated: int = 0
@@ -138,13 +139,17 @@ def _vectorizer():  # type: ignore[no-untyped-def]
 
 def _lead(article: Article) -> str:
     title = article.title or ""
-    return f"{title} {title} " + " ".join(article.text.split()[:LEAD_WORDS])
+    lead = article.text[:LEAD_CHARS]
+    if len(article.text) > LEAD_CHARS:
+        lead = lead.rpartition(" ")[0] or lead  # no word cut in two
+    return f"{title} {title} {lead}"
 
 
 def lead_terms(articles: Sequence[Article]) -> list[bytes]:
     """Each article's hashed lead terms as a blob: up to ``TERMS_KEPT`` column numbers
     (int32, of a 2**20-column hashing space over words of 3+ characters, English stop
-    words left out, read from the title twice and the first ``LEAD_WORDS`` words) followed
+    words left out, read from the title twice and the first ``LEAD_CHARS`` characters of
+    the text, about 150 words) followed
     by their counts (uint8, capped at 255); the most frequent terms are kept.
 
     Example:
@@ -453,6 +458,7 @@ def update_store(
         added=tuple(sorted(a.id for a in new_articles)),
         known=known_skips(run),
         changed=True,
+        window=len(window_ids),
         reclustered=len(stored),
         stories_new=created,
         stories_updated=updated,
