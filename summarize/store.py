@@ -73,14 +73,14 @@ CREATE TABLE IF NOT EXISTS articles (
     story_id TEXT NOT NULL,
     copy_of TEXT,
     day INTEGER,
+    text_hash TEXT NOT NULL,
+    terms BLOB NOT NULL,
     title TEXT,
-    text TEXT NOT NULL,
     source TEXT,
     url TEXT,
     published TEXT,
     meta TEXT NOT NULL,
-    text_hash TEXT NOT NULL,
-    terms BLOB NOT NULL
+    text TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS articles_story ON articles (story_id);
 CREATE INDEX IF NOT EXISTS articles_day ON articles (day);
@@ -373,12 +373,13 @@ class SQLiteStore:
         return found
 
     def window_terms(self, since_day: int | None) -> tuple[list[str], list[str], list[bytes]]:
+        # The text is the last column, so reading these never walks a text's overflow pages.
         if since_day is None:
-            rows = self._db.execute("SELECT id, story_id, terms FROM articles ORDER BY id").fetchall()
+            rows = self._db.execute("SELECT id, story_id, terms FROM articles").fetchall()
         else:
-            rows = self._db.execute(
-                "SELECT id, story_id, terms FROM articles WHERE day >= ? OR day IS NULL ORDER BY id", (since_day,)
-            ).fetchall()
+            rows = self._db.execute("SELECT id, story_id, terms FROM articles WHERE day >= ?", (since_day,)).fetchall()
+            rows += self._db.execute("SELECT id, story_id, terms FROM articles WHERE day IS NULL").fetchall()
+        rows.sort()
         return [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]
 
     def story_members(self, story_ids: Iterable[str], since_day: int | None = None) -> list[StoredArticle]:
@@ -423,9 +424,9 @@ class SQLiteStore:
         if since_day is None:
             rows = self._db.execute("SELECT id FROM stories WHERE merged_into IS NULL ORDER BY id")
         else:
-            rows = self._db.execute(
-                "SELECT DISTINCT story_id FROM articles WHERE day >= ? OR day IS NULL ORDER BY story_id", (since_day,)
-            )
+            found = {r[0] for r in self._db.execute("SELECT DISTINCT story_id FROM articles WHERE day >= ?", (since_day,))}
+            found.update(r[0] for r in self._db.execute("SELECT DISTINCT story_id FROM articles WHERE day IS NULL"))
+            return sorted(found)
         return [r[0] for r in rows]
 
     def merges(self, run: int) -> list[tuple[str, str]]:
@@ -445,7 +446,7 @@ class SQLiteStore:
 
     def add_articles(self, run: int, articles: Sequence[NewArticle]) -> None:
         self._db.executemany(
-            "INSERT INTO articles (id, added_run, story_id, copy_of, day, title, text, source, url, published, meta, text_hash, terms)"
+            "INSERT INTO articles (id, added_run, story_id, copy_of, day, text_hash, terms, title, source, url, published, meta, text)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 (
@@ -454,14 +455,14 @@ class SQLiteStore:
                     n.story_id,
                     n.copy_of,
                     n.day,
+                    n.text_hash,
+                    n.terms,
                     n.article.title,
-                    n.article.text,
                     n.article.source,
                     n.article.url,
                     n.article.published,
                     json.dumps(dict(n.article.meta), ensure_ascii=False, sort_keys=True),
-                    n.text_hash,
-                    n.terms,
+                    n.article.text,
                 )
                 for n in articles
             ),
