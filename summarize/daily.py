@@ -519,7 +519,6 @@ def store_digest(
     for gone, into in merges:
         merged_from.setdefault(into, []).append(gone)
     added_in = {m.article.id for m in members if m.added_run == update.run}
-    source_of = {m.article.id: (m.article.source or m.article.id) for m in members}
     out_stories = []
     for entry in data["stories"]:
         story_id = entry["id"]
@@ -529,13 +528,14 @@ def store_digest(
             status = "new" if record.created_run == update.run else "updated"
         first, last = spans.get(story_id, (None, None))
         new_ids = sorted(i for i in entry["article_ids"] if i in added_in)
-        older_sources = {source_of[i] for i in entry["article_ids"] if i not in added_in}
+        publisher_of = {a["id"]: a.get("publisher") for a in entry.get("articles", ())}
+        older_sources = {publisher_of.get(i) for i in entry["article_ids"] if i not in added_in}
         for fact in entry["facts"]:
             fact["new"] = bool(fact["article_ids"]) and all(i in added_in for i in fact["article_ids"])
         story = {"id": story_id, "status": status, "first_seen": _iso(first), "last_seen": _iso(last)}
         story.update({k: v for k, v in entry.items() if k != "id"})
         story["new_article_ids"] = new_ids
-        story["new_sources"] = sorted({source_of[i] for i in new_ids} - older_sources)
+        story["new_sources"] = sorted({publisher_of.get(i) for i in new_ids} - older_sources - {None})
         story["merged_from"] = sorted(merged_from.get(story_id, []))
         story["split_from"] = record.split_from if record.created_run == update.run else None
         out_stories.append(story)
