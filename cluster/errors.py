@@ -16,9 +16,19 @@ class StoryfoldError(Exception):
 
 
 class ConfigError(StoryfoldError):
-    """A configuration file or option is invalid (exit code 2)."""
+    """A configuration file or option is invalid (exit code 2).
+
+    A violation of a declared setting rule also carries ``table``, ``key`` and ``value``
+    (None otherwise), so the CLI can name the flag that set the value.
+    """
 
     exit_code = 2
+
+    def __init__(self, message: str, *, table: str | None = None, key: str | None = None, value: object = None) -> None:
+        super().__init__(message)
+        self.table = table
+        self.key = key
+        self.value = value
 
 
 class InputPathError(StoryfoldError):

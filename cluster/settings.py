@@ -7,13 +7,14 @@ an unknown key is an error that names the file, the table and the key.
 from __future__ import annotations
 
 import dataclasses
-import math
+import difflib
 import tomllib
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, ClassVar, Mapping
 
+from .constraints import check_settings, integer, invalid, number, one_of, patterns, setting, strings, text
 from .errors import ConfigError
 
 __all__ = [
@@ -52,31 +53,25 @@ DEFAULT_AGENCIES = (
 
 @dataclass(frozen=True, slots=True)
 class IngestSettings:
-    """How inputs are read.
+    """How inputs are read (TOML table ``[ingest]``).
 
     max_file_bytes: files larger than this are skipped, not read.
     max_articles: ingest stops accepting articles past this count; the rest are skipped.
     boilerplate_patterns: regular expressions (case-insensitive); a line matching any is dropped.
     """
 
-    max_file_bytes: int = 50_000_000
-    max_articles: int = 5_000_000
-    boilerplate_patterns: tuple[str, ...] = DEFAULT_BOILERPLATE
+    TABLE: ClassVar[str] = "ingest"
+    max_file_bytes: int = setting(50_000_000, integer(1, 2**40), "files are read whole into memory, 50_000_000 is the default")
+    max_articles: int = setting(5_000_000, integer(1, 2**32), "one run holds at most 2**32 articles, so split larger inputs")
+    boilerplate_patterns: tuple[str, ...] = setting(DEFAULT_BOILERPLATE, patterns(), "fix the pattern (Python re syntax) or remove it")
 
     def __post_init__(self) -> None:
-        _positive(self, "max_file_bytes", "max_articles")
-        import re
-
-        for pattern in self.boilerplate_patterns:
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                raise ConfigError(f"ingest.boilerplate_patterns: {pattern!r} is not a valid regular expression ({exc})") from exc
+        check_settings(self)
 
 
 @dataclass(frozen=True, slots=True)
 class CopySettings:
-    """Near-duplicate (syndicated copy) detection with MinHash over word shingles.
+    """Near-duplicate (syndicated copy) detection with MinHash over word shingles (``[copies]``).
 
     Two articles are copies when the Jaccard similarity of their shingle sets is at least
     ``threshold``, or when the smaller set is at least ``containment`` contained in the
@@ -96,44 +91,43 @@ class CopySettings:
     equally dated and equally full, the agency's own is the original.
     """
 
-    shingle_size: int = 5
-    num_perm: int = 128
-    threshold: float = 0.7
-    containment: float = 0.78
-    min_kept: float = 0.2
-    seed: int = 1
-    scheme: str = "affine32"
-    bands: int = 0
-    rows: int = 0
-    candidate_similarity: float = 0.6
-    max_miss: float = 0.01
-    lead_words: int = 60
-    lead_num_perm: int = 64
-    lead_similarity: float = 0.7
-    agencies: tuple[str, ...] = DEFAULT_AGENCIES
+    TABLE: ClassVar[str] = "copies"
+    shingle_size: int = setting(5, integer(1, 100), "a shingle of 3 to 9 words is usual, 5 is the default")
+    num_perm: int = setting(128, integer(1, 4096), "memory grows with articles x num_perm, 64 to 512 is usual, 128 the default")
+    threshold: float = setting(0.7, number(0, 1), "lower finds heavier-edited copies, 0.7 is the default")
+    containment: float = setting(0.78, number(0, 1), "1 turns containment off, 0.78 is the default")
+    min_kept: float = setting(0.2, number(0, 1), "lower links shorter excerpts, 0.2 is the default")
+    seed: int = setting(1, integer(0, 2**32 - 1), "the MinHash seed is a 32-bit unsigned integer, 1 is the default")
+    scheme: str = setting("affine32", one_of("affine32", "legacy"), 'use "legacy" only to match sketches of datasketch < 2.0')
+    bands: int = setting(0, integer(0, "num_perm"), "bands x rows must fit in num_perm, and 0 and 0 choose the shape")
+    rows: int = setting(0, integer(0, "num_perm"), "bands x rows must fit in num_perm, and 0 and 0 choose the shape")
+    candidate_similarity: float = setting(0.6, number(0, 1, low_open=True), "the Jaccard the band search is tuned for, 0.6 is the default")
+    max_miss: float = setting(0.01, number(0, 1), "a miss probability such as 0.01 (the default)")
+    lead_words: int = setting(60, integer(0, 20_000), "0 turns the lead search off, 60 is the default")
+    lead_num_perm: int = setting(64, integer(1, 4096), "memory grows with articles x lead_num_perm, 64 is the default")
+    lead_similarity: float = setting(0.7, number(0, 1, low_open=True), "the lead Jaccard the lead search is tuned for, 0.7 is the default")
+    agencies: tuple[str, ...] = setting(DEFAULT_AGENCIES, strings(), "list agency names or domains in lower case, or [] for none")
 
     def __post_init__(self) -> None:
-        _positive(self, "shingle_size", "num_perm", "lead_num_perm")
-        _fraction(self, "threshold", "containment", "min_kept", "max_miss")
-        for name in ("candidate_similarity", "lead_similarity"):
-            value = getattr(self, name)
-            if not 0.0 < value <= 1.0:
-                raise ConfigError(f"copies.{name}: {value!r} must be above 0 and at most 1")
-        if self.lead_words < 0:
-            raise ConfigError(f"copies.lead_words: {self.lead_words!r} must be >= 0 (0 turns the lead search off)")
-        if self.scheme not in ("affine32", "legacy"):
-            raise ConfigError(f"copies.scheme: {self.scheme!r} is not one of 'affine32', 'legacy'")
-        if self.bands < 0 or self.rows < 0 or (self.bands == 0) != (self.rows == 0):
-            raise ConfigError(f"copies.bands, copies.rows: {self.bands}, {self.rows}: set both > 0, or both 0 for automatic")
+        check_settings(self)
+        if (self.bands == 0) != (self.rows == 0):
+            key, other = ("rows", "bands") if self.rows == 0 else ("bands", "rows")
+            raise invalid(
+                self, key, 0, f"above 0 when {other} is set ({getattr(self, other)})", "set both bands and rows, or both to 0 to choose the shape"
+            )
         if self.bands * self.rows > self.num_perm:
-            raise ConfigError(
-                f"copies.bands * copies.rows = {self.bands * self.rows} exceeds num_perm {self.num_perm}; lower bands or rows"
+            raise invalid(
+                self,
+                "bands",
+                self.bands,
+                f"at most num_perm / rows ({self.num_perm} / {self.rows}), as bands x rows = {self.bands * self.rows} exceeds num_perm",
+                "lower bands or rows, or raise num_perm",
             )
 
 
 @dataclass(frozen=True, slots=True)
 class StorySettings:
-    """Story grouping: representation, candidate search, verification, grouping.
+    """Story grouping: representation, candidate search, verification, grouping (``[stories]``).
 
     min_similarity: mean cosine two groups need to merge (average link).
     group_margin: two groups of two or more articles each need a mean of
@@ -157,50 +151,38 @@ class StorySettings:
         ``published``, else a date in the URL path (see ``cluster.dates.article_day``).
     """
 
-    min_similarity: float = 0.22
-    group_margin: float = 0.18
-    attach_similarity: float = 0.15
-    attach_margin: float = 1.4
-    title_weight: float = 0.6
-    names_weight: float = 0.5
-    lead_weight: float = 0.3
-    max_words: int = 300
-    lead_words: int = 60
-    vector_terms: int = 1000
-    index_terms: int = 30
-    max_posting: int = 300
-    neighbors: int = 20
-    max_days_apart: int = 7
+    TABLE: ClassVar[str] = "stories"
+    min_similarity: float = setting(0.22, number(0, 1), "a mean cosine such as 0.22 (the default)")
+    group_margin: float = setting(0.18, number(0), "0 turns the margin off, 0.18 is the default")
+    attach_similarity: float = setting(0.15, number(0, 1), "1 turns attaching off, 0.15 is the default")
+    attach_margin: float = setting(1.4, number(1), "1 lets the best pair decide, 1.4 is the default")
+    title_weight: float = setting(0.6, number(0), "0 turns the block off, 0.6 is the default")
+    names_weight: float = setting(0.5, number(0), "0 turns the block off, 0.5 is the default")
+    lead_weight: float = setting(0.3, number(0), "0 turns the block off, 0.3 is the default")
+    max_words: int = setting(300, integer(1, 20_000), "memory grows with articles x max_words, 300 is the default")
+    lead_words: int = setting(60, integer(1, 20_000), "the lead is the opening words of the body, 60 is the default")
+    vector_terms: int = setting(1000, integer(1, 100_000), "1000 (the default) keeps every term of most articles")
+    index_terms: int = setting(30, integer(1, 10_000), "more finds more candidates, slower, 30 is the default")
+    max_posting: int = setting(300, integer(1, 2**31 - 1), "300 is the default")
+    neighbors: int = setting(20, integer(1, 10_000), "memory grows with articles x neighbors, 20 is the default")
+    max_days_apart: int = setting(7, integer(0, 36_500), "0 turns dates off, 7 is the default")
 
     def __post_init__(self) -> None:
-        _fraction(self, "min_similarity", "attach_similarity")
-        _positive(self, "max_words", "lead_words", "vector_terms", "index_terms", "max_posting", "neighbors")
-        for name in ("title_weight", "names_weight", "lead_weight"):
-            if getattr(self, name) < 0:
-                raise ConfigError(f"StorySettings.{name}: {getattr(self, name)!r} must be >= 0 (0 turns the block off)")
-        if not 0.0 <= self.group_margin < math.inf:
-            raise ConfigError(f"StorySettings.group_margin: {self.group_margin!r} must be a number >= 0 (0 turns it off)")
-        if not 1.0 <= self.attach_margin < math.inf:
-            raise ConfigError(f"StorySettings.attach_margin: {self.attach_margin!r} must be a number >= 1 (1: the best pair decides)")
-        if self.max_days_apart < 0:
-            raise ConfigError(f"StorySettings.max_days_apart: {self.max_days_apart} must be >= 0 (0 turns the check off)")
+        check_settings(self)
 
 
 @dataclass(frozen=True, slots=True)
 class EngineSettings:
-    """Where clustering runs: ``local`` (this machine, several processes) or ``ray``."""
+    """Where clustering runs: ``local`` (this machine, several processes) or ``ray`` (``[engine]``)."""
 
-    name: str = "local"
-    processes: int = 0
-    batch_size: int = 2048
-    address: str | None = None
+    TABLE: ClassVar[str] = "engine"
+    name: str = setting("local", one_of("local", "ray"), '"ray" needs the ray extra (pip install storyfold[ray])')
+    processes: int = setting(0, integer(0, 4096), "0 means one per core")
+    batch_size: int = setting(2048, integer(1, 1_000_000), "memory per worker grows with batch_size, 2048 is the default")
+    address: str | None = setting(None, text(optional=True), 'leave it out to start or join a local Ray instance, or give one such as "ray://head:10001"')
 
     def __post_init__(self) -> None:
-        if self.name not in ("local", "ray"):
-            raise ConfigError(f"engine.name: {self.name!r} is not one of 'local', 'ray'")
-        if self.processes < 0:
-            raise ConfigError(f"engine.processes: {self.processes} must be >= 0 (0 means one per core)")
-        _positive(self, "batch_size")
+        check_settings(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,36 +195,28 @@ class ClusterSettings:
     engine: EngineSettings = field(default_factory=EngineSettings)
 
 
-def _positive(obj: Any, *names: str) -> None:
-    for name in names:
-        value = getattr(obj, name)
-        if value <= 0:
-            raise ConfigError(f"{type(obj).__name__}.{name}: {value!r} must be > 0")
-
-
-def _fraction(obj: Any, *names: str) -> None:
-    for name in names:
-        value = getattr(obj, name)
-        if not 0.0 <= value <= 1.0:
-            raise ConfigError(f"{type(obj).__name__}.{name}: {value!r} must be between 0 and 1")
-
-
 def read_toml(path: str | Path) -> dict[str, Any]:
-    """Read a TOML file, turning every failure into a :class:`ConfigError` naming the file."""
+    """Read a TOML file, turning every failure into a :class:`ConfigError` naming the file.
+
+    A UTF-8 byte order mark is accepted (and ignored), as in the JSON inputs.
+    """
     path = Path(path)
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
+        text = path.read_bytes().decode("utf-8-sig")
     except FileNotFoundError:
         raise ConfigError(f"config file {path} does not exist") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"config file {path} is not valid TOML: {exc}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"config file {path} cannot be read: {exc}") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config file {path} is not valid TOML: {exc}") from None
 
 
 def _coerce(value: Any, annotation: Any, where: str) -> Any:
-    """Check ``value`` against a simple type annotation; lists become tuples."""
+    """TOML values as the settings classes hold them: lists become tuples, integers for
+    float keys become floats. Keys with a declared rule are then checked by the class;
+    a key without one is checked here against its type annotation."""
     origin = typing.get_origin(annotation)
     args = typing.get_args(annotation)
     if origin is typing.Union or origin is getattr(__import__("types"), "UnionType", None):
@@ -256,48 +230,70 @@ def _coerce(value: Any, annotation: Any, where: str) -> Any:
                 return _coerce(value, arg, where)
             except ConfigError as exc:
                 errors.append(str(exc))
-        raise ConfigError(errors[0] if errors else f"{where}: invalid value {value!r}")
+        raise ConfigError(errors[0] if errors else f"{where}: {value!r} is not a valid value")
     if origin is tuple:
         if not isinstance(value, (list, tuple)):
-            raise ConfigError(f"{where}: expected a list, got {type(value).__name__} {value!r}")
+            raise ConfigError(f"{where}: {value!r} must be a list; write it as [ ... ]")
         item_type = args[0] if args else Any
         return tuple(_coerce(v, item_type, f"{where}[{i}]") for i, v in enumerate(value))
     if annotation is Any:
         return value
     if annotation is float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ConfigError(f"{where}: expected a number, got {type(value).__name__} {value!r}")
-        return float(value)
+            raise ConfigError(f"{where}: {value!r} must be a number; write it without quotes")
+        try:
+            return float(value)
+        except OverflowError:
+            raise ConfigError(f"{where}: {value} must be a finite number; write a smaller one") from None
     if annotation is int:
         if isinstance(value, bool) or not isinstance(value, int):
-            raise ConfigError(f"{where}: expected an integer, got {type(value).__name__} {value!r}")
+            raise ConfigError(f"{where}: {value!r} must be an integer; write it without quotes or a fraction")
         return value
     if annotation is bool:
         if not isinstance(value, bool):
-            raise ConfigError(f"{where}: expected true or false, got {value!r}")
+            raise ConfigError(f"{where}: {value!r} must be true or false; write it without quotes")
         return value
     if annotation is str:
         if not isinstance(value, str):
-            raise ConfigError(f"{where}: expected a string, got {type(value).__name__} {value!r}")
+            raise ConfigError(f"{where}: {value!r} must be a string; write it in quotes")
         return value
     return value
 
 
+def _loose(value: Any, annotation: Any) -> Any:
+    """Lists to tuples and integers to floats where the annotation wants them; anything
+    else is left for the key's declared rule to judge."""
+    try:
+        return _coerce(value, annotation, "")
+    except ConfigError:
+        return value
+
+
 def build_table(cls: type, table: Mapping[str, Any], *, source: str, name: str) -> Any:
-    """Construct settings class ``cls`` from TOML table ``table``, checking keys and types."""
+    """Construct settings class ``cls`` from TOML table ``table``, checking keys and values.
+
+    Raises:
+        ConfigError: ``{source}: [name] key: value must be ...; fix`` for the first bad key.
+    """
+    name = getattr(cls, "TABLE", name)
     if not isinstance(table, Mapping):
-        raise ConfigError(f"{source}: [{name}] must be a table, got {type(table).__name__}")
+        raise ConfigError(f"{source}: {name}: {table!r} must be a table; write [{name}] on a line of its own, then key = value lines")
     hints = typing.get_type_hints(cls)
-    known = {f.name for f in dataclasses.fields(cls)}
+    fields = {f.name: f for f in dataclasses.fields(cls)}
     values = {}
     for key in sorted(table):
-        if key not in known:
-            raise ConfigError(f"{source}: unknown key {key!r} in table [{name}] (known: {', '.join(sorted(known))})")
-        values[key] = _coerce(table[key], hints[key], f"{source}: [{name}] {key}")
+        if key not in fields:
+            close = difflib.get_close_matches(key, list(fields), n=1)
+            hint = f"did you mean {close[0]}? " if close else ""
+            raise ConfigError(f"{source}: [{name}] {key}: no such key; {hint}(known: {', '.join(sorted(fields))})", table=name, key=key)
+        if "rule" in fields[key].metadata:
+            values[key] = _loose(table[key], hints[key])
+        else:
+            values[key] = _coerce(table[key], hints[key], f"{source}: [{name}] {key}")
     try:
         return cls(**values)
     except ConfigError as exc:
-        raise ConfigError(f"{source}: [{name}] {exc}") from None
+        raise ConfigError(f"{source}: {exc}", table=exc.table, key=exc.key, value=exc.value) from None
 
 
 CLUSTER_TABLES: dict[str, type] = {
@@ -317,7 +313,10 @@ def settings_from_tables(
         if name in tables:
             values[name] = build_table(tables[name], data[name], source=source, name=name)
         elif name not in other_tables:
-            raise ConfigError(f"{source}: unknown table [{name}] (known: {', '.join(sorted(set(tables) | other_tables))})")
+            known = sorted(set(tables) | other_tables)
+            close = difflib.get_close_matches(name, known, n=1)
+            hint = f"did you mean [{close[0]}]? " if close else ""
+            raise ConfigError(f"{source}: [{name}]: no such table; {hint}(known: {', '.join(known)})", table=name)
     return result_cls(**values)
 
 

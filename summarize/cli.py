@@ -85,23 +85,48 @@ def _errors() -> Iterator[None]:
         raise typer.Exit(exc.exit_code) from None
 
 
-def _settings(config: Path | None, **overrides: object):  # type: ignore[no-untyped-def]
+# Each option that overrides a setting: its flag and the [table] key it sets.
+FLAGS: dict[str, tuple[str, str]] = {
+    "copy_threshold": ("--copy-threshold", "copies.threshold"),
+    "engine": ("--engine", "engine.name"),
+    "address": ("--address", "engine.address"),
+    "processes": ("--processes", "engine.processes"),
+    "summarizer": ("--summarizer", "summary.summarizer"),
+    "model": ("--model", "bart.model"),
+    "device": ("--device", "bart.device"),
+    "max_words": ("--max-words", "summary.max_words"),
+}
+
+
+def _settings(config: Path | None, **options: object):  # type: ignore[no-untyped-def]
+    """The settings of ``config`` (or the defaults) with the given options applied.
+
+    An invalid option value is a ConfigError that names the flag: ``--copy-threshold: 1.5
+    must be ...``; one that breaks a rule with a key set elsewhere names both.
+    """
     from cluster.errors import ConfigError
 
     from .settings import load_settings
 
     settings = load_settings(config)
-    tables: dict[str, dict[str, object]] = {}
-    for key, value in overrides.items():
+    tables: dict[str, dict[str, tuple[str, object]]] = {}
+    for option, value in options.items():
         if value is None:
             continue
-        table, field = key.split("__")
-        tables.setdefault(table, {})[field] = value
+        flag, target = FLAGS[option]
+        table, key = target.split(".")
+        tables.setdefault(table, {})[key] = (flag, value)
     for table, values in tables.items():
         try:
-            updated = dataclasses.replace(getattr(settings, table), **values)
+            updated = dataclasses.replace(getattr(settings, table), **{key: value for key, (_, value) in values.items()})
         except ConfigError as exc:
-            raise ConfigError(f"command-line option: {exc}") from None
+            if exc.key in values:
+                flag = values[exc.key][0]
+                message = str(exc).split(f"[{table}] {exc.key}: ", 1)[-1]
+                raise ConfigError(f"{flag}: {message}", table=table, key=exc.key, value=exc.value) from None
+            flags = ", ".join(f"{flag} {value}" for flag, value in values.values())
+            source = f" and {config}" if config else ""
+            raise ConfigError(f"{flags}{source}: {exc}", table=table, key=exc.key, value=exc.value) from None
         settings = dataclasses.replace(settings, **{table: updated})
     return settings
 
@@ -163,7 +188,7 @@ def cluster_command(
 
     console = _Console(quiet)
     with _errors():
-        settings = _settings(config, copies__threshold=copy_threshold, engine__name=engine, engine__address=address, engine__processes=processes)
+        settings = _settings(config, copy_threshold=copy_threshold, engine=engine, address=address, processes=processes)
         result = _cluster(inputs, settings, console)
         write_json(clustering_to_dict(result), output)
 
@@ -185,7 +210,7 @@ def summarize_command(
 
     console = _Console(quiet)
     with _errors():
-        settings = _settings(config, summary__summarizer=summarizer, bart__model=model, bart__device=device, summary__max_words=max_words)
+        settings = _settings(config, summarizer=summarizer, model=model, device=device, max_words=max_words)
         clustering = read_clustering(clusters, warn=console.warn)
         write_json(_summarize(clustering, settings, console, timestamp), output)
 
@@ -216,14 +241,14 @@ def run_command(
     with _errors():
         settings = _settings(
             config,
-            copies__threshold=copy_threshold,
-            engine__name=engine,
-            engine__address=address,
-            engine__processes=processes,
-            summary__summarizer=summarizer,
-            bart__model=model,
-            bart__device=device,
-            summary__max_words=max_words,
+            copy_threshold=copy_threshold,
+            engine=engine,
+            address=address,
+            processes=processes,
+            summarizer=summarizer,
+            model=model,
+            device=device,
+            max_words=max_words,
         )
         if store is not None:
             write_json(_run_with_store(inputs, store, settings, console, timestamp, now, all_stories), output)

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
-from cluster.errors import ConfigError
+from cluster.constraints import check_settings, flag, integer, number, one_of, setting, text
 from cluster.settings import (
     CLUSTER_TABLES,
     ClusterSettings,
@@ -34,128 +35,93 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class SentenceSettings:
-    """Sentence splitting and filtering."""
+    """Sentence splitting and filtering (``[sentences]``)."""
 
-    min_words: int = 5
-    max_words: int = 80
-    max_chars: int = 2000
+    TABLE: ClassVar[str] = "sentences"
+    min_words: int = setting(5, integer(1, "max_words"), "shorter sentences are not candidate facts, 5 is the default")
+    max_words: int = setting(80, integer(1, 10_000), "longer sentences are not candidate facts, 80 is the default")
+    max_chars: int = setting(2000, integer(100, 1_000_000), "lines longer than this are cut at sentence ends, and below 100 ordinary sentences would be lost")
 
     def __post_init__(self) -> None:
-        if self.min_words < 1 or self.max_words < self.min_words:
-            raise ConfigError(f"sentences: need 1 <= min_words <= max_words, got {self.min_words}, {self.max_words}")
+        check_settings(self)
 
 
 @dataclass(frozen=True, slots=True)
 class SalienceSettings:
-    """TF-IDF sentence salience: a weighted sum of four signals, each on a 0..1 scale."""
+    """TF-IDF sentence salience: a weighted sum of four signals, each on a 0..1 scale (``[salience]``)."""
 
-    centrality_weight: float = 1.0
-    support_weight: float = 0.5
-    title_weight: float = 0.5
-    position_weight: float = 0.1
-    question_penalty: float = 0.1
+    TABLE: ClassVar[str] = "salience"
+    centrality_weight: float = setting(1.0, number(0), "0 switches the signal off, 1.0 is the default")
+    support_weight: float = setting(0.5, number(0), "0 switches the signal off, 0.5 is the default")
+    title_weight: float = setting(0.5, number(0), "0 switches the signal off, 0.5 is the default")
+    position_weight: float = setting(0.1, number(0), "0 switches the signal off, 0.1 is the default")
+    question_penalty: float = setting(0.1, number(0), "0 switches the penalty off, 0.1 is the default")
 
     def __post_init__(self) -> None:
-        for name in ("centrality_weight", "support_weight", "title_weight", "position_weight", "question_penalty"):
-            if getattr(self, name) < 0:
-                raise ConfigError(f"salience.{name}: {getattr(self, name)} must be >= 0 (0 switches the signal off)")
+        check_settings(self)
 
 
 @dataclass(frozen=True, slots=True)
 class FactSettings:
-    """Cross-source fact alignment."""
+    """Cross-source fact alignment (``[facts]``)."""
 
-    min_similarity: float = 0.35
-    name_weight: float = 0.2
-    number_weight: float = 0.15
-    numbers_must_agree: bool = True
-    max_per_article: int = 2
-    neutrality_weight: float = 2.0
-    dangling_penalty: float = 0.2
-    support_bonus: float = 0.0
+    TABLE: ClassVar[str] = "facts"
+    min_similarity: float = setting(0.35, number(0, 2), "an adjusted similarity such as 0.35 (the default)")
+    name_weight: float = setting(0.2, number(0), "0 ignores shared names, 0.2 is the default")
+    number_weight: float = setting(0.15, number(0), "0 ignores shared numbers, 0.15 is the default")
+    numbers_must_agree: bool = setting(True, flag(), "write true or false without quotes")
+    max_per_article: int = setting(2, integer(1, 1000), "2 (the default) lets a sentence with two claims meet two sentences")
+    neutrality_weight: float = setting(2.0, number(0), "0 ignores wording, 2.0 is the default")
+    dangling_penalty: float = setting(0.2, number(0), "0 turns it off, 0.2 is the default")
+    support_bonus: float = setting(0.0, number(0), "0 (the default) orders by source count only")
 
     def __post_init__(self) -> None:
-        if not 0.0 <= self.min_similarity <= 2.0:
-            raise ConfigError(f"facts.min_similarity: {self.min_similarity} must be between 0 and 2")
-        if self.max_per_article < 1:
-            raise ConfigError(f"facts.max_per_article: {self.max_per_article} must be >= 1")
-        for name in ("name_weight", "number_weight", "neutrality_weight", "dangling_penalty", "support_bonus"):
-            if getattr(self, name) < 0:
-                raise ConfigError(f"facts.{name}: {getattr(self, name)} must be >= 0")
+        check_settings(self)
 
 
 @dataclass(frozen=True, slots=True)
 class SummarySettings:
-    """The consolidated summary."""
+    """The consolidated summary (``[summary]``)."""
 
-    summarizer: str = "auto"
-    max_words: int = 75
-    min_words: int = 25
-    source_ratio: float = 1.0
-    source_offset: int = 120
-    overshoot: float = 1.0
-    redundancy: float = 0.5
-    max_overlap: float = 0.5
-    consensus_weight: float = 0.5
+    TABLE: ClassVar[str] = "summary"
+    summarizer: str = setting("auto", one_of("auto", "bart", "extractive"), '"extractive" never loads a model')
+    max_words: int = setting(75, integer(5, 10_000), "a summary budget in words, 75 is the default")
+    min_words: int = setting(25, integer(1, "max_words"), "lower min_words or raise max_words")
+    source_ratio: float = setting(1.0, number(0, 1, low_open=True), "1.0 (the default) budgets one summary word per source word")
+    source_offset: int = setting(120, integer(0, 1_000_000), "0 counts every source word, 120 is the default")
+    overshoot: float = setting(1.0, number(0, 1), "0 never passes the budget, 1 always fills it")
+    redundancy: float = setting(0.5, number(0), "0 ignores overlap with chosen sentences, 0.5 is the default")
+    max_overlap: float = setting(0.5, number(0, 1, low_open=True), "1 allows near-duplicates, 0.5 is the default")
+    consensus_weight: float = setting(0.5, number(0), "0 chooses by salience alone, 0.5 is the default")
 
     def __post_init__(self) -> None:
-        if self.summarizer not in ("auto", "bart", "extractive"):
-            raise ConfigError(f"summary.summarizer: {self.summarizer!r} is not one of 'auto', 'bart', 'extractive'")
-        if self.max_words < 5:
-            raise ConfigError(f"summary.max_words: {self.max_words} must be >= 5")
-        if not 1 <= self.min_words <= self.max_words:
-            raise ConfigError(f"summary.min_words: {self.min_words} must be between 1 and max_words ({self.max_words})")
-        if not 0.0 < self.source_ratio <= 1.0:
-            raise ConfigError(f"summary.source_ratio: {self.source_ratio} must be in (0, 1]")
-        if self.source_offset < 0:
-            raise ConfigError(f"summary.source_offset: {self.source_offset} must be >= 0 (0 counts every source word)")
-        if not 0.0 <= self.overshoot <= 1.0:
-            raise ConfigError(
-                f"summary.overshoot: {self.overshoot} must be between 0 (never pass the budget) and 1 (always fill it)"
-            )
-        if not 0.0 < self.max_overlap <= 1.0:
-            raise ConfigError(f"summary.max_overlap: {self.max_overlap} must be in (0, 1] (1 allows near-duplicates)")
-        if self.redundancy < 0 or self.consensus_weight < 0:
-            raise ConfigError(f"summary: redundancy ({self.redundancy}) and consensus_weight ({self.consensus_weight}) must be >= 0")
+        check_settings(self)
 
 
 @dataclass(frozen=True, slots=True)
 class BartSettings:
-    """The BART summarizer (needs the ``bart`` extra and model weights).
+    """The BART summarizer (needs the ``bart`` extra and model weights; ``[bart]``).
 
     The generation defaults are those of ``facebook/bart-large-cnn``. Input longer than
     the model's limit is split on fact boundaries and summarized hierarchically.
     """
 
-    model: str = "facebook/bart-large-cnn"
-    device: str = "auto"
-    num_beams: int = 4
-    min_new_tokens: int = 56
-    max_new_tokens: int = 142
-    no_repeat_ngram_size: int = 3
-    length_penalty: float = 2.0
-    batch_size: int = 8
-    quantize: bool = False
-    fp16: bool = False
-    guard: bool = True
-    fact_tokens: int = 0
+    TABLE: ClassVar[str] = "bart"
+    model: str = setting("facebook/bart-large-cnn", text(), "name a Hugging Face model id or a local folder")
+    device: str = setting("auto", one_of("auto", "cpu", "cuda"), '"auto" uses CUDA when present')
+    num_beams: int = setting(4, integer(1, 64), "1 is greedy search, 4 is the default")
+    min_new_tokens: int = setting(56, integer(0, "max_new_tokens"), "lower min_new_tokens or raise max_new_tokens")
+    max_new_tokens: int = setting(142, integer(1, 4096), "142 is the default")
+    no_repeat_ngram_size: int = setting(3, integer(0, 100), "0 turns the check off, 3 is the default")
+    length_penalty: float = setting(2.0, number(), "above 1 favours longer summaries, 2.0 is the default")
+    batch_size: int = setting(8, integer(1, 1024), "memory grows with batch_size, 8 is the default")
+    quantize: bool = setting(False, flag(), "write true or false without quotes")
+    fp16: bool = setting(False, flag(), "write true or false without quotes")
+    guard: bool = setting(True, flag(), "write true or false without quotes")
+    fact_tokens: int = setting(0, integer(0, 1_000_000), "0 summarizes every fact")
 
     def __post_init__(self) -> None:
-        if self.fact_tokens < 0:
-            raise ConfigError(f"bart.fact_tokens: {self.fact_tokens} must be >= 0 (0 summarizes every fact)")
-        if self.device not in ("auto", "cpu", "cuda"):
-            raise ConfigError(f"bart.device: {self.device!r} is not one of 'auto', 'cpu', 'cuda'")
-        if not self.model.strip():
-            raise ConfigError("bart.model: must name a Hugging Face model id or a local folder, got an empty string")
-        for name in ("num_beams", "max_new_tokens", "batch_size"):
-            if getattr(self, name) < 1:
-                raise ConfigError(f"bart.{name}: {getattr(self, name)!r} must be >= 1")
-        if self.no_repeat_ngram_size < 0:
-            raise ConfigError(f"bart.no_repeat_ngram_size: {self.no_repeat_ngram_size} must be >= 0 (0 turns it off)")
-        if not 0 <= self.min_new_tokens <= self.max_new_tokens:
-            raise ConfigError(
-                f"bart.min_new_tokens: {self.min_new_tokens} must be between 0 and max_new_tokens {self.max_new_tokens}"
-            )
+        check_settings(self)
 
 
 SUMMARIZE_TABLES: dict[str, type] = {

@@ -138,7 +138,7 @@ def test_unknown_summarizer_choice_is_a_config_error() -> None:
 
 
 def test_bart_settings_reject_min_length_above_max() -> None:
-    with pytest.raises(ConfigError, match=r"min_new_tokens: 200 must be between 0 and max_new_tokens 142"):
+    with pytest.raises(ConfigError, match=r"\[bart\] min_new_tokens: 200 must be an integer from 0 to max_new_tokens \(142\); lower min_new_tokens"):
         BartSettings(min_new_tokens=200)
 
 

@@ -180,10 +180,10 @@ def test_a_missing_input_path_exits_2_naming_it(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("toml", "message"),
     [
-        ("[copies]\nthreshhold = 0.5\n", "unknown key 'threshhold' in table [copies]"),
-        ("[copies]\nthreshold = 'high'\n", "[copies] threshold: expected a number"),
-        ("[copies]\nthreshold = 1.5\n", "must be between 0 and 1"),
-        ("[nonsense]\nx = 1\n", "unknown table [nonsense]"),
+        ("[copies]\nthreshhold = 0.5\n", "[copies] threshhold: no such key; did you mean threshold?"),
+        ("[copies]\nthreshold = 'high'\n", "[copies] threshold: 'high' must be a finite number from 0 to 1"),
+        ("[copies]\nthreshold = 1.5\n", "bad.toml: [copies] threshold: 1.5 must be a finite number from 0 to 1; "),
+        ("[nonsense]\nx = 1\n", "bad.toml: [nonsense]: no such table; (known: bart, copies"),
         ("[copies\nthreshold = 0.5\n", "is not valid TOML"),
     ],
 )

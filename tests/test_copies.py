@@ -170,11 +170,11 @@ def test_copy_pairs_are_verified_against_the_threshold() -> None:
 
 
 def test_bad_copy_settings_name_the_value_and_the_fix() -> None:
-    with pytest.raises(ConfigError, match="'minhash64' is not one of"):
+    with pytest.raises(ConfigError, match=r"\[copies\] scheme: 'minhash64' must be one of \"affine32\", \"legacy\""):
         CopySettings(scheme="minhash64")
-    with pytest.raises(ConfigError, match="set both > 0, or both 0"):
+    with pytest.raises(ConfigError, match=r"\[copies\] rows: 0 must be above 0 when bands is set \(8\); set both bands and rows, or both to 0"):
         CopySettings(bands=8)
-    with pytest.raises(ConfigError, match="exceeds num_perm 128"):
+    with pytest.raises(ConfigError, match=r"\[copies\] bands: 20 must be at most num_perm / rows \(128 / 8\), as bands x rows = 160 exceeds num_perm; lower bands"):
         CopySettings(bands=20, rows=8)
 
 

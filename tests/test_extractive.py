@@ -109,11 +109,11 @@ def test_a_near_duplicate_never_fills_the_budget() -> None:
 
 
 def test_summary_settings_reject_out_of_range_overshoot_and_overlap() -> None:
-    with pytest.raises(ConfigError, match="summary.overshoot: 1.5 must be between 0"):
+    with pytest.raises(ConfigError, match=r"\[summary\] overshoot: 1.5 must be a finite number from 0 to 1; 0 never passes"):
         SummarySettings(overshoot=1.5)
-    with pytest.raises(ConfigError, match=r"summary.max_overlap: 0.0 must be in \(0, 1\]"):
+    with pytest.raises(ConfigError, match=r"\[summary\] max_overlap: 0.0 must be a finite number above 0 and at most 1; "):
         SummarySettings(max_overlap=0.0)
-    with pytest.raises(ConfigError, match="summary.source_offset: -1 must be >= 0"):
+    with pytest.raises(ConfigError, match=r"\[summary\] source_offset: -1 must be an integer from 0 to 1_000_000; 0 counts every"):
         SummarySettings(source_offset=-1)
 
 

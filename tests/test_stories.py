@@ -237,7 +237,7 @@ def test_group_margin_applies_between_groups_and_shrinks_as_they_grow() -> None:
 
 @pytest.mark.parametrize("value", [-0.1, float("nan"), float("inf")])
 def test_group_margin_must_be_a_number_at_least_zero(value: float) -> None:
-    with pytest.raises(ConfigError, match="group_margin.*must be a number >= 0"):
+    with pytest.raises(ConfigError, match=r"\[stories\] group_margin: .* must be a finite number at least 0; 0 turns the margin off"):
         StorySettings(group_margin=value)
 
 
@@ -321,7 +321,7 @@ def test_average_link_does_not_chain_through_one_weak_link() -> None:
 
 
 def test_negative_block_weight_is_rejected_with_the_fix() -> None:
-    with pytest.raises(ConfigError, match="names_weight.*must be >= 0"):
+    with pytest.raises(ConfigError, match=r"\[stories\] names_weight: -1.0 must be a finite number at least 0; 0 turns the block off"):
         StorySettings(names_weight=-1.0)
 
 
@@ -425,7 +425,7 @@ def test_lone_article_whose_closest_article_is_alone_stays_alone() -> None:
 
 @pytest.mark.parametrize("value", [0.9, float("nan"), float("inf")])
 def test_attach_margin_must_be_a_number_at_least_one(value: float) -> None:
-    with pytest.raises(ConfigError, match="attach_margin.*must be a number >= 1"):
+    with pytest.raises(ConfigError, match=r"\[stories\] attach_margin: .* must be a finite number at least 1; 1 lets the best pair decide"):
         StorySettings(attach_margin=value)
 
 
