@@ -174,7 +174,7 @@ def test_a_killed_run_leaves_no_state_that_breaks_the_next_run(tmp_path: Path) -
     ("toml", "named"),
     [
         ("[copies]\nthresold = 0.5\n", r"\[copies\] thresold: no such key; did you mean threshold\?"),
-        ('[copies]\nthreshold = "high"\n', r"\[copies\] threshold: 'high' must be a finite number above 0 and at most 1; "),
+        ('[copies]\nthreshold = "high"\n', r"\[copies\] threshold: 'high' must be a finite number from 0 to 1; "),
         ("[ingest]\nmax_file_bytes = -1\n", r"\[ingest\] max_file_bytes: -1 must be an integer from 1 to 2\*\*40; "),
         ("[ingest]\nmax_articles = 1.5\n", r"\[ingest\] max_articles: 1.5 must be an integer from 1 to 2\*\*32; "),
         ("[summary]\nsummarizer = 'magic'\n", r"\[summary\] summarizer: 'magic' must be one of \"auto\", \"bart\", \"extractive\"; "),
