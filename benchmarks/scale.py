@@ -39,11 +39,12 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+import cluster.containment  # noqa: E402
 import cluster.copies  # noqa: E402
 import cluster.ingest  # noqa: E402
 import cluster.pipeline  # noqa: E402
 import cluster.stories  # noqa: E402
-from cluster.copies import band_shape  # noqa: E402
+from cluster.containment import search_shapes  # noqa: E402
 from cluster.settings import ClusterSettings, CopySettings, EngineSettings  # noqa: E402
 from cluster.signatures import _worker_count, signature_batch  # noqa: E402
 from cluster.text import word_shingles  # noqa: E402
@@ -439,7 +440,7 @@ def main() -> None:
     n = args.n
     print(
         f"scale benchmark: {n:,} articles, {workers} worker processes, {os.cpu_count()} cores;"
-        f" bands x rows = {band_shape(settings.copies)}; load average {os.getloadavg()[0]:.1f} at start"
+        f" bands x rows (whole text, lead) = {search_shapes(settings.copies)}; load average {os.getloadavg()[0]:.1f} at start"
     )
 
     started = time.perf_counter()
@@ -457,11 +458,11 @@ def main() -> None:
         clock = StageClock(memory)
         clock.wrap(cluster.ingest, "load_articles", "ingest (load_articles)")
         for module, name, label in (
-            (cluster.copies, "article_signatures", "copies: signatures"),
-            (cluster.copies, "candidate_pairs", "copies: LSH candidates"),
-            (cluster.copies, "verify_pairs", "copies: verification"),
+            (cluster.containment, "sketch_texts", "copies: signatures"),
+            (cluster.containment, "sketch_candidates", "copies: LSH candidates"),
+            (cluster.containment, "verify_copy_pairs", "copies: verification"),
             (cluster.copies, "connected_components", "copies: components + map"),
-            (cluster.copies, "copy_map", "copies: components + map"),
+            (cluster.containment, "choose_originals", "copies: components + map"),
             (cluster.copies, "find_copies", "copies, all stages"),
             (cluster.stories, "story_vectors", "stories: vectors"),
             (cluster.stories, "candidate_pairs", "stories: candidates"),
