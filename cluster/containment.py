@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING, Iterable, Sequence
 
 import numpy as np
 
+from .dates import published_timestamp
 from .errors import ConfigError
 from .lsh import candidate_pairs, merge_pairs
 from .pools import pool_map, process_pool, usable_cores
@@ -326,21 +327,21 @@ def off_title_pairs(articles: Sequence["Article"], pairs: np.ndarray) -> np.ndar
         [True]
     """
     drop = np.zeros(len(pairs), dtype=bool)
-    cache: dict[int, tuple[set[str], bool]] = {}
-
-    def title_terms(i: int) -> tuple[set[str], bool]:
-        if i not in cache:
-            title = articles[i].title or ""
-            terms = _terms(title)
-            off = len(terms) >= 2 and not (terms & _terms((articles[i].text or "")[:_TITLE_CHECK_CHARS]))
-            cache[i] = (terms, off)
-        return cache[i]
-
-    for k, (i, j) in enumerate(pairs.tolist()):
-        (ti, off_i), (tj, off_j) = title_terms(i), title_terms(j)
-        if off_i or off_j:
-            union = ti | tj
-            drop[k] = not union or len(ti & tj) / len(union) < 0.5
+    if not len(pairs):
+        return drop
+    members = np.unique(pairs)
+    titled = [i for i in members.tolist() if articles[i].title]
+    if not titled:
+        return drop
+    terms: dict[int, set[str]] = {}
+    off = np.zeros(len(articles), dtype=bool)
+    for i in titled:
+        terms[i] = _terms(articles[i].title or "")
+        off[i] = len(terms[i]) >= 2 and not (terms[i] & _terms((articles[i].text or "")[:_TITLE_CHECK_CHARS]))
+    for k in np.flatnonzero(off[pairs[:, 0]] | off[pairs[:, 1]]).tolist():
+        ti, tj = terms.get(int(pairs[k, 0]), set()), terms.get(int(pairs[k, 1]), set())
+        union = ti | tj
+        drop[k] = not union or len(ti & tj) / len(union) < 0.5
     return drop
 
 
@@ -381,7 +382,7 @@ def choose_originals(
     result: dict[str, str] = {}
     for label in sorted(groups):
         group = groups[label]
-        moments = {i: _published_time(articles[i].published) for i in group}
+        moments = {i: published_timestamp(articles[i].published) for i in group}
         all_dated = all(m is not None for m in moments.values())
         fullest = max(int(sizes[i]) for i in group)
 
@@ -402,15 +403,3 @@ def choose_originals(
     return dict(sorted(result.items()))
 
 
-def _published_time(published: str | None) -> float | None:
-    from datetime import datetime, timezone
-
-    if not published:
-        return None
-    try:
-        moment = datetime.fromisoformat(published.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.timestamp()

@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Iterator, Mapping, Sequence
 from .dates import article_days
 from .pools import pool_map, process_pool, thread_map, usable_cores
 from .settings import StorySettings
+from .events import cjk_bigrams
 from .text import STOP_WORDS
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -107,8 +108,51 @@ def cluster_originals(articles: Sequence["Article"], settings: StorySettings) ->
     rows, cols = candidate_pairs(vectors, settings, articles, days=days)
     rows, cols, sims = verified_edges(vectors, rows, cols, articles, settings, days=days)
     del vectors  # not needed for grouping: free it before the grouping's own structures grow
-    labels = average_link(n, rows, cols, sims, settings.min_similarity, days, window, settings.group_margin)
-    return attach_loners(labels, rows, cols, sims, settings.attach_similarity, days, window, settings.attach_margin)
+    rows, cols, sims, merging = event_edges(articles, rows, cols, sims, settings)
+    labels = average_link(n, rows[merging], cols[merging], sims[merging], settings.min_similarity, days, window, settings.group_margin)
+    labels = attach_loners(labels, rows[merging], cols[merging], sims[merging], settings.attach_similarity, days, window, settings.attach_margin)
+    if merging.all():
+        return labels
+    # Live blogs, left alone so far, join the story they match best; nothing joins through them.
+    live = ~merging
+    return attach_loners(labels, rows[live], cols[live], sims[live], settings.attach_similarity, days, window, settings.attach_margin)
+
+
+def event_edges(
+    articles: Sequence["Article"], rows: "np.ndarray", cols: "np.ndarray", sims: "np.ndarray", settings: StorySettings
+) -> tuple["np.ndarray", "np.ndarray", "np.ndarray", "np.ndarray"]:
+    """Drop the edges between different events of one template, and mark the edges that may merge groups.
+
+    An edge of at least ``attach_similarity`` whose two articles state figures and names
+    in their headlines and leads and share none of either is dropped
+    (:func:`cluster.events.conflicting_pairs`), and so is an edge to a page whose text
+    never mentions its own, different headline (:func:`cluster.containment.off_title_pairs`). Edges that touch a live blog
+    (:func:`cluster.events.is_live_blog`) take no part in merging groups (the returned
+    boolean mask is False for them): a live blog whose entries move from one event to
+    another would bridge two stories. A live blog joins the story it matches best
+    afterwards, through :func:`attach_loners` (one pair must stand out), and no article
+    joins a story through it. The rule trades a story told only in live blogs, which
+    stays in pieces, for never chaining two stories through one.
+    """
+    import numpy as np
+
+    from .containment import off_title_pairs
+    from .events import conflicting_pairs, is_live_blog
+
+    strong = np.flatnonzero(sims >= settings.attach_similarity)
+    drop = np.zeros(len(rows), dtype=bool)
+    drop[strong] = conflicting_pairs(articles, rows[strong], cols[strong])
+    # Pages whose text never mentions their headline (paywall or consent pitches) are alike
+    # in text only: they join no other headline's story.
+    drop |= off_title_pairs(articles, np.stack([rows, cols], axis=1))
+    keep = ~drop
+    rows, cols, sims = rows[keep], cols[keep], sims[keep]
+    live = np.zeros(len(articles), dtype=bool)
+    touched = np.unique(np.concatenate([rows, cols])) if len(rows) else np.empty(0, dtype=np.int64)
+    for i in touched.tolist():
+        live[i] = is_live_blog(articles[i].text)
+    merging = ~(live[rows] | live[cols])
+    return rows, cols, sims, merging
 
 
 # A sentence end or line break, or a token: a number with thousands separators or a
@@ -146,7 +190,10 @@ def _article_columns(title: str, body: str, max_words: int, lead_words: int, cac
             continue
         sentence_start = True
         position = 0
-        for separator, word in _TOKEN.findall(_clean(part)):
+        cleaned = _clean(part)
+        if not cleaned.isascii():
+            cleaned = cjk_bigrams(cleaned)  # text without spaces: character bigrams are its words
+        for separator, word in _TOKEN.findall(cleaned):
             if separator:
                 sentence_start = True
                 continue
