@@ -41,6 +41,7 @@ sys.path.insert(0, str(REPO))
 
 import cluster.containment  # noqa: E402
 import cluster.copies  # noqa: E402
+import cluster.engine  # noqa: E402
 import cluster.ingest  # noqa: E402
 import cluster.pipeline  # noqa: E402
 import cluster.stories  # noqa: E402
@@ -458,11 +459,11 @@ def main() -> None:
         clock = StageClock(memory)
         clock.wrap(cluster.ingest, "load_articles", "ingest (load_articles)")
         for module, name, label in (
-            (cluster.containment, "sketch_texts", "copies: signatures"),
-            (cluster.containment, "sketch_candidates", "copies: LSH candidates"),
-            (cluster.containment, "verify_copy_pairs", "copies: verification"),
+            (cluster.engine, "sketch_texts", "copies: signatures"),
+            (cluster.engine, "sketch_candidates", "copies: LSH candidates"),
+            (cluster.engine, "verify_copy_pairs", "copies: verification"),
             (cluster.copies, "connected_components", "copies: components + map"),
-            (cluster.containment, "choose_originals", "copies: components + map"),
+            (cluster.copies, "choose_originals", "copies: components + map"),
             (cluster.copies, "find_copies", "copies, all stages"),
             (cluster.stories, "story_vectors", "stories: vectors"),
             (cluster.stories, "candidate_pairs", "stories: candidates"),

@@ -5,7 +5,8 @@ least ``CopySettings.threshold``, or when one's shingles are mostly contained in
 other's (``CopySettings.containment``), both estimated from MinHash signatures and
 shingle counts (:mod:`cluster.containment`). Copies link into groups (connected
 components); in each group the original is the earliest dated member, then the fullest
-text, then an agency's own copy (:func:`cluster.containment.choose_originals`).
+text, then an agency's own copy (:func:`cluster.containment.choose_originals`). The pairs
+come from a copy engine (:mod:`cluster.engine`: local processes or Ray).
 """
 
 from __future__ import annotations
@@ -15,12 +16,14 @@ from typing import Iterable, Sequence
 import numpy as np
 
 from .dates import published_timestamp
-from .lsh import band_parameters, candidate_pairs, connected_components, verify_pairs
+from .containment import choose_originals, off_title_pairs
+from .engine import copy_engine
+from .lsh import band_shape, candidate_pairs, connected_components, verify_pairs
 from .settings import CopySettings, EngineSettings
 from .signatures import empty_signature_rows, signatures_for_texts
 from .types import Article
 
-__all__ = ["find_copies", "article_signatures", "copy_pairs", "copy_map", "band_shape"]
+__all__ = ["find_copies", "article_signatures", "copy_pairs", "copy_map"]
 
 
 def find_copies(articles: Sequence[Article], settings: CopySettings, engine: EngineSettings) -> dict[str, str]:
@@ -36,19 +39,9 @@ def find_copies(articles: Sequence[Article], settings: CopySettings, engine: Eng
         >>> find_copies(articles, CopySettings(), EngineSettings(processes=1))
         {'a': 'b'}
     """
-    from .containment import choose_originals, off_title_pairs, sketch_candidates, sketch_texts, verify_copy_pairs
-
     if not articles:
         return {}
-    if engine.name == "ray":
-        from .engine_ray import copy_pairs_ray
-
-        pairs, sizes = copy_pairs_ray([a.text for a in articles], settings, engine)
-    else:
-        sketches = sketch_texts((a.text for a in articles), settings, engine)
-        sizes = sketches.sizes
-        pairs = verify_copy_pairs(sketches.signatures, sizes, sketch_candidates(sketches, settings), settings, [a.text for a in articles])
-        del sketches
+    pairs, sizes = copy_engine(engine).copy_pairs([a.text for a in articles], settings)
     pairs = pairs[~off_title_pairs(articles, pairs)]
     labels = connected_components(len(articles), pairs)
     return choose_originals(articles, labels, sizes, settings)
@@ -70,18 +63,6 @@ def article_signatures(texts: Iterable[str], settings: CopySettings, engine: Eng
         batch_size=engine.batch_size,
         processes=engine.processes,
     )
-
-
-def band_shape(settings: CopySettings) -> tuple[int, int]:
-    """``(bands, rows)`` of the candidate search: from settings, or datasketch's optimum for the threshold.
-
-    Example:
-        >>> band_shape(CopySettings(bands=16, rows=8))
-        (16, 8)
-    """
-    if settings.bands and settings.rows:
-        return settings.bands, settings.rows
-    return band_parameters(settings.threshold, settings.num_perm)
 
 
 def copy_pairs(signatures: np.ndarray, settings: CopySettings) -> np.ndarray:

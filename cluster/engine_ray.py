@@ -8,6 +8,8 @@
 3. the driver verifies the candidate pairs by Jaccard and containment; connected components
    follow in :func:`cluster.copies.find_copies`.
 
+:class:`RayEngine` is the :class:`cluster.engine.CopyEngine` that runs these stages.
+
 The stages call the same functions as the local engine, so the result is identical.
 Run on a cluster: ``ray start --head`` on one machine, ``ray start --address HEAD:6379`` on
 the others, then ``storyfold cluster --engine ray --address HEAD:6379 ...`` (or
@@ -17,21 +19,22 @@ instance is started (or the one already running in this process is used).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Sequence
 
 import numpy as np
 
+from .containment import search_shapes, sketch_shard, verify_copy_pairs
 from .errors import StoryfoldError
-from .containment import sketch_shard
+from .hashing import partition_of
 from .lsh import band_keys, group_pairs, merge_pairs
 from .settings import CopySettings, EngineSettings
 from .signatures import empty_signature_rows
 
-__all__ = ["RayUnavailableError", "copy_pairs_ray"]
+__all__ = ["RayUnavailableError", "RayEngine", "copy_pairs_ray"]
 
 # The most partitions the band-key shuffle is split into.
 MAX_PARTITIONS = 64
-_PARTITION_MIX = np.uint64(0x9E3779B97F4A7C15)
 
 
 class RayUnavailableError(StoryfoldError, ImportError):
@@ -69,7 +72,7 @@ def _shard_stage(
         entries_parts.append(np.stack([band.ravel(), keys.ravel(), np.repeat(index, bands)], axis=1))
         first_band += bands
     entries = np.concatenate(entries_parts)
-    target = ((entries[:, 1] ^ (entries[:, 0] * _PARTITION_MIX)) % np.uint64(partitions)).astype(np.int64)
+    target = partition_of(entries[:, 0], entries[:, 1], partitions)
     return (sketches.signatures, sketches.sizes, *[entries[target == p] for p in range(partitions)])
 
 
@@ -98,8 +101,6 @@ def copy_pairs_ray(texts: Sequence[str], settings: CopySettings, engine: EngineS
         >>> copy_pairs_ray(["a b c d e f", "a b c d e f", "x y"], CopySettings(), EngineSettings(name="ray"))[0].tolist()  # doctest: +SKIP
         [[0, 1]]
     """
-    from .containment import search_shapes, verify_copy_pairs
-
     ray = _ray()
     if not ray.is_initialized():
         ray.init(address=engine.address, include_dashboard=False, log_to_driver=False)
@@ -120,3 +121,18 @@ def copy_pairs_ray(texts: Sequence[str], settings: CopySettings, engine: EngineS
     sizes = np.concatenate(ray.get([out[1] for out in shard_outputs]))
     candidates = merge_pairs(ray.get(partition_pairs))
     return verify_copy_pairs(signatures, sizes, candidates, settings, texts), sizes
+
+
+@dataclass(frozen=True, slots=True)
+class RayEngine:
+    """The copy stages as Ray tasks (a :class:`cluster.engine.CopyEngine`); ``engine.address`` names the cluster."""
+
+    engine: EngineSettings
+
+    def copy_pairs(self, texts: Sequence[str], settings: CopySettings) -> tuple[np.ndarray, np.ndarray]:
+        """See :meth:`cluster.engine.CopyEngine.copy_pairs`; equal to the local engine's result.
+
+        Raises:
+            RayUnavailableError: Ray is not installed.
+        """
+        return copy_pairs_ray(texts, settings, self.engine)

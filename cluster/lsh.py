@@ -15,9 +15,12 @@ from typing import Iterable
 import numpy as np
 
 from .errors import ConfigError
+from .hashing import mix_band_keys
+from .settings import CopySettings
 
 __all__ = [
     "band_parameters",
+    "band_shape",
     "band_keys",
     "group_pairs",
     "candidate_pairs",
@@ -31,7 +34,6 @@ __all__ = [
 MAX_ALL_PAIRS_GROUP = 32
 # Pairs verified per NumPy block.
 _VERIFY_BLOCK = 32768
-_MASK64 = (1 << 64) - 1
 
 
 @functools.lru_cache(maxsize=32)
@@ -61,6 +63,18 @@ def band_parameters(
     return best[1]
 
 
+def band_shape(settings: CopySettings) -> tuple[int, int]:
+    """``(bands, rows)`` of the candidate search: from settings, or :func:`band_parameters` for the threshold.
+
+    Example:
+        >>> band_shape(CopySettings(bands=16, rows=8))
+        (16, 8)
+    """
+    if settings.bands and settings.rows:
+        return settings.bands, settings.rows
+    return band_parameters(settings.threshold, settings.num_perm)
+
+
 def _row_multipliers(rows: int) -> np.ndarray:
     generator = np.random.RandomState(20240601)
     return generator.randint(0, 1 << 63, rows, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
@@ -82,11 +96,7 @@ def band_keys(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
     for band in range(bands):
         block = signatures[:, band * rows : (band + 1) * rows].astype(np.uint64)
         block *= multipliers
-        key = block.sum(axis=1, dtype=np.uint64)
-        key ^= key >> np.uint64(29)
-        key *= np.uint64(0xBF58476D1CE4E5B9)
-        key ^= key >> np.uint64(32)
-        keys[:, band] = key
+        keys[:, band] = mix_band_keys(block.sum(axis=1, dtype=np.uint64))
     return keys
 
 

@@ -2,13 +2,13 @@
 
 This is the only module that makes MinHash signatures. A signature row equals the
 ``hashvalues`` of ``datasketch.MinHash(num_perm, seed=seed, scheme=scheme,
-hashfunc=shingle_hash)`` updated with the text's shingles (see :func:`text_shingles`),
+hashfunc=cluster.hashing.shingle_hash)`` updated with the text's shingles (see :func:`text_shingles`),
 so signatures load into datasketch's ``MinHash``/``LeanMinHash`` (:func:`to_datasketch`)
 and its ``MinHashLSH`` (Redis storage included).
 
 How it stays fast: a batch of texts becomes one byte array; tokens are found, and hashed
 eight bytes at a time, with whole-array NumPy operations; shingle hashes are combined
-from token hashes arithmetically (so :func:`shingle_hash` reproduces them from the
+from token hashes arithmetically (so :func:`cluster.hashing.shingle_hash` reproduces them from the
 shingle string); the permutations run on blocks of a few thousand shingles at once; and
 batches go to several processes.
 
@@ -30,12 +30,12 @@ from typing import Any, Iterable, Iterator, Sequence
 import numpy as np
 
 from .errors import ConfigError
+from .hashing import MASK64, SHINGLE_MULTIPLIER, fmix32_array, fmix64_array, shingle_hash, token_span_hashes
 from .pools import pool_map, process_pool, usable_cores
+from .text import word_shingles
 
 __all__ = [
     "SCHEMES",
-    "shingle_hash",
-    "token_hash",
     "text_tokens",
     "text_shingles",
     "permutations",
@@ -49,10 +49,6 @@ __all__ = [
 
 SCHEMES = ("affine32", "legacy")
 
-_MASK64 = (1 << 64) - 1
-# Odd multipliers: of a token's byte length, and of the polynomial that combines token hashes.
-_LENGTH_MULTIPLIER = 0xC2B2AE3D27D4EB4F
-_SHINGLE_MULTIPLIER = 0x9E3779B97F4A7C15
 _MERSENNE = (1 << 61) - 1
 _MAX32 = (1 << 32) - 1
 # Texts per tokenising block and shingles per permutation block (both keep work in cache).
@@ -146,31 +142,6 @@ def _token_spans(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarr
     return data, starts, ends, counts
 
 
-def _token_hashes(data: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    """:func:`token_hash` of every token span of ``data``, eight bytes at a time."""
-    lengths = (ends - starts).astype(np.uint64)
-    hashes = lengths * np.uint64(_LENGTH_MULTIPLIER)
-    padded = np.zeros((len(data) + 15) // 8 * 8, dtype=np.uint8)
-    padded[: len(data)] = data
-    words = padded.view("<u8")
-    selected = np.arange(len(starts))
-    positions = starts.astype(np.int64)
-    while len(selected):
-        # The 8 bytes at an unaligned position, from the two aligned words around it.
-        index = positions >> 3
-        shift = ((positions & 7) << 3).astype(np.uint64)
-        chunk = (words[index] >> shift) | ((words[index + 1] << np.uint64(1)) << (np.uint64(63) - shift))
-        remaining = lengths[selected] - (positions - starts[selected]).astype(np.uint64)
-        short = remaining < 8
-        if short.any():
-            chunk &= np.where(short, (np.uint64(1) << (np.minimum(remaining, np.uint64(7)) << np.uint64(3))) - np.uint64(1), np.uint64(_MASK64))
-        hashes[selected] = _fmix64_array(hashes[selected] ^ chunk)
-        keep = remaining > 8
-        selected = selected[keep]
-        positions = positions[keep] + 8
-    return hashes
-
-
 def text_tokens(text: str) -> list[str]:
     """Lower-cased word tokens: runs of word characters (``\\w``), joined across inner apostrophes.
 
@@ -199,78 +170,7 @@ def text_shingles(text: str, size: int) -> list[str]:
         >>> text_shingles("Rain fell in Paris", 3)
         ['rain fell in', 'fell in paris']
     """
-    tokens = text_tokens(text)
-    if not tokens:
-        return []
-    if len(tokens) < size:
-        return [" ".join(tokens)]
-    return [" ".join(tokens[i : i + size]) for i in range(len(tokens) - size + 1)]
-
-
-def token_hash(token: str | bytes) -> int:
-    """64-bit hash of one token, read as UTF-8 bytes.
-
-    ``h = len(bytes) * 0xC2B2AE3D27D4EB4F mod 2**64``; then for each 8-byte chunk (the last
-    one zero-padded), read little-endian as ``c``: ``h = fmix64(h ^ c)``, where fmix64 is
-    the MurmurHash3 64-bit finalizer.
-
-    Example:
-        >>> token_hash("rain") == token_hash(b"rain") != token_hash("rainy")
-        True
-    """
-    raw = token.encode("utf-8", "surrogatepass") if isinstance(token, str) else bytes(token)
-    h = (len(raw) * _LENGTH_MULTIPLIER) & _MASK64
-    for offset in range(0, len(raw), 8):
-        h = _fmix64(h ^ int.from_bytes(raw[offset : offset + 8], "little"))
-    return h
-
-
-def _fmix64(x: int) -> int:
-    x ^= x >> 33
-    x = (x * 0xFF51AFD7ED558CCD) & _MASK64
-    x ^= x >> 33
-    x = (x * 0xC4CEB9FE1A85EC53) & _MASK64
-    return x ^ (x >> 33)
-
-
-def shingle_hash(shingle: str | bytes) -> int:
-    """32-bit hash of a shingle; pass it as ``hashfunc=`` to datasketch to get storyfold's signatures.
-
-    The shingle is split on single spaces into tokens; with ``t`` the :func:`token_hash`
-    of each, ``h = sum(t[j] * M**(n-1-j)) mod 2**64`` (``M = 0x9E3779B97F4A7C15``), and the
-    result is the top 32 bits of ``fmix64(h)``. Bytes are read as UTF-8.
-
-    Example:
-        >>> from datasketch import MinHash
-        >>> m = MinHash(num_perm=16, seed=1, hashfunc=shingle_hash)
-        >>> m.update_batch(text_shingles("Rain fell in Paris on Monday", 5))
-        >>> bool((m.hashvalues == signatures_for_texts(["Rain fell in Paris on Monday"], num_perm=16)[0]).all())
-        True
-    """
-    if not isinstance(shingle, str):
-        shingle = bytes(shingle).decode("utf-8", "surrogatepass")
-    h = 0
-    for token in shingle.split(" "):
-        h = (h * _SHINGLE_MULTIPLIER + token_hash(token)) & _MASK64
-    return _fmix64(h) >> 32
-
-
-def _fmix64_array(x: np.ndarray) -> np.ndarray:
-    x = x ^ (x >> np.uint64(33))
-    x *= np.uint64(0xFF51AFD7ED558CCD)
-    x ^= x >> np.uint64(33)
-    x *= np.uint64(0xC4CEB9FE1A85EC53)
-    x ^= x >> np.uint64(33)
-    return x
-
-
-def _fmix32_array(x: np.ndarray) -> np.ndarray:
-    x = x ^ (x >> np.uint32(16))
-    x *= np.uint32(0x85EBCA6B)
-    x ^= x >> np.uint32(13)
-    x *= np.uint32(0xC2B2AE35)
-    x ^= x >> np.uint32(16)
-    return x
+    return word_shingles(text_tokens(text), size)
 
 
 @functools.lru_cache(maxsize=16)
@@ -304,12 +204,12 @@ def _check_scheme(scheme: str) -> None:
 def _shingle_hashes(texts: Sequence[str], size: int) -> tuple[np.ndarray, np.ndarray]:
     """32-bit shingle hashes of every text, concatenated in text order, and each text's shingle count."""
     data, starts, ends, token_counts = _token_spans(texts)
-    flat = _token_hashes(data, starts, ends)
+    flat = token_span_hashes(data, starts, ends)
     total = len(flat)
     shingle_counts = np.where(token_counts >= size, token_counts - size + 1, np.minimum(token_counts, 1))
     if total >= size:
         n = total - size + 1
-        multiplier = np.uint64(_SHINGLE_MULTIPLIER)
+        multiplier = np.uint64(SHINGLE_MULTIPLIER)
         h = flat[:n].copy()
         for j in range(1, size):
             h *= multiplier
@@ -333,12 +233,12 @@ def _shingle_hashes(texts: Sequence[str], size: int) -> tuple[np.ndarray, np.nda
             parts.append(windows[cursor:end])
             h_short = 0
             for k in range(int(token_starts[i]), int(token_starts[i] + token_counts[i])):
-                h_short = (h_short * _SHINGLE_MULTIPLIER + int(flat[k])) & _MASK64
+                h_short = (h_short * SHINGLE_MULTIPLIER + int(flat[k])) & MASK64
             parts.append(np.array([h_short], dtype=np.uint64))
             cursor = end
         parts.append(windows[cursor:])
         windows = np.concatenate(parts)
-    hashes = (_fmix64_array(windows) >> np.uint64(32)).astype(np.uint32)
+    hashes = (fmix64_array(windows) >> np.uint64(32)).astype(np.uint32)
     return hashes, shingle_counts
 
 
@@ -405,7 +305,7 @@ def _permute(hashes: np.ndarray, counts: np.ndarray, out: np.ndarray, num_perm: 
     """Write into ``out`` the minimum of every permutation over each text's shingle hashes."""
     a, b = permutations(num_perm, seed, scheme)
     a_col, b_col = a[:, None], b[:, None]
-    values = _fmix32_array(hashes) if scheme == "affine32" else hashes.astype(np.uint64)
+    values = fmix32_array(hashes) if scheme == "affine32" else hashes.astype(np.uint64)
     ends = np.cumsum(counts)
     starts = ends - counts
     nonempty = np.flatnonzero(counts > 0)

@@ -9,10 +9,10 @@ import pytest
 
 from cluster.copies import article_signatures, copy_pairs, find_copies
 from cluster.errors import ConfigError
+from cluster.hashing import shingle_hash
 from cluster.settings import CopySettings, EngineSettings
 from cluster.signatures import (
     iter_signature_batches,
-    shingle_hash,
     signatures_for_texts,
     text_shingles,
     text_tokens,
