@@ -7,12 +7,16 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import shutil
 import sys
+import tempfile
+import time
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Annotated, Iterator, Optional
+from typing import Annotated, Any, Iterator, Optional
 
 import typer
+from typer.core import TyperCommand
 
 from cluster.errors import StoryfoldError
 
@@ -21,50 +25,159 @@ Exit codes: 0 done; 1 processing error (a bad clusters.json, a failed invariant)
 2 usage, config or input path error (a missing input, a broken --config, BART asked
 for with no weights)."""
 
+CONFIG_HELP = """\
+Settings come from one TOML file, the first found of: --config FILE; ./storyfold.toml;
+the user's file ($XDG_CONFIG_HOME/storyfold/config.toml, by default
+~/.config/storyfold/config.toml). Options override the file, and keys it leaves out keep
+their defaults. `storyfold config` prints the settings in effect, documented."""
+
+
+class _Command(TyperCommand):
+    """Help that reads as words: ``INPUT...`` in the usage line, arguments without type tags."""
+
+    @staticmethod
+    def _argument_name(param: Any) -> str:
+        name = param.metavar or (param.name or "").upper()
+        return name + ("..." if param.nargs != 1 else "")
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            if param.param_type_name == "argument":
+                name = self._argument_name(param)
+                pieces.append(name if param.required else f"[{name}]")
+        return pieces
+
+    def format_options(self, ctx: Any, formatter: Any) -> None:
+        arguments, options = [], []
+        for param in self.get_params(ctx):
+            record = param.get_help_record(ctx)
+            if record is None:
+                continue
+            if param.param_type_name == "argument":
+                arguments.append((self._argument_name(param), getattr(param, "help", None) or ""))
+            else:
+                options.append(record)
+        for title, rows in (("Arguments", arguments), ("Options", options)):
+            if rows:
+                with formatter.section(title):
+                    formatter.write_dl(rows)
+
+
 app = typer.Typer(
     name="storyfold",
     help=(
         "Group news articles into stories and write one neutral, consolidated summary per "
-        "story, with facts that say how many independent sources report them.\n\n" + EXIT_CODES
+        "story, with facts that say how many independent sources report them.\n\n" + CONFIG_HELP
     ),
     epilog=EXIT_CODES,
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-InputsArg = Annotated[list[Path], typer.Argument(help="Files or folders (searched recursively) of .txt, .md, .html, .json, .jsonl.", show_default=False)]
-OutputOpt = Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the JSON here (atomically); default: stdout.")]
-ConfigOpt = Annotated[Optional[Path], typer.Option("--config", "-c", help="TOML settings file; see configs/default.toml.")]
-CopyThresholdOpt = Annotated[Optional[float], typer.Option("--copy-threshold", help="Shingle Jaccard at or above which two articles are copies (copies.threshold).")]
-EngineOpt = Annotated[Optional[str], typer.Option("--engine", help="Where clustering runs: local or ray (engine.name).")]
-AddressOpt = Annotated[Optional[str], typer.Option("--address", help="Ray cluster address for --engine ray (engine.address).")]
-ProcessesOpt = Annotated[Optional[int], typer.Option("--processes", help="Worker processes for ingest, signatures and stories; 0 = one per core (engine.processes).")]
-SummarizerOpt = Annotated[Optional[str], typer.Option("--summarizer", help="auto (BART when weights load, else extractive), bart, or extractive (summary.summarizer).")]
-ModelOpt = Annotated[Optional[str], typer.Option("--model", help="BART model id or local folder (bart.model).")]
-DeviceOpt = Annotated[Optional[str], typer.Option("--device", help="auto, cpu or cuda (bart.device).")]
-MaxWordsOpt = Annotated[Optional[int], typer.Option("--max-words", help="Summary length budget in words (summary.max_words).")]
+
+def _version(value: bool) -> None:
+    if value:
+        from .digest import _version as package_version
+
+        typer.echo(f"storyfold {package_version()}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        Optional[bool], typer.Option("--version", "-V", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = None,
+) -> None:
+    """Group news articles into stories and write one neutral, consolidated summary per story."""
+
+
+InputsArg = Annotated[
+    list[Path],
+    typer.Argument(
+        metavar="INPUT",
+        help="Files or folders (searched recursively) of .txt, .md, .html, .json, .jsonl; - reads JSONL from stdin.",
+        show_default=False,
+    ),
+]
+OutputOpt = Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="Write here (atomically); default: stdout.")]
+ConfigOpt = Annotated[
+    Optional[Path], typer.Option("--config", "-c", metavar="FILE", help="TOML settings file (wins over ./storyfold.toml and the user's file).")
+]
+CopyThresholdOpt = Annotated[Optional[float], typer.Option("--copy-threshold", metavar="J", help="Shingle Jaccard at or above which two articles are copies (copies.threshold).")]
+EngineOpt = Annotated[Optional[str], typer.Option("--engine", metavar="NAME", help="Where clustering runs: local or ray (engine.name).")]
+AddressOpt = Annotated[Optional[str], typer.Option("--address", metavar="HOST:PORT", help="Ray cluster address for --engine ray (engine.address).")]
+ProcessesOpt = Annotated[Optional[int], typer.Option("--processes", metavar="N", help="Worker processes for ingest, signatures and stories; 0 = one per core (engine.processes).")]
+SummarizerOpt = Annotated[Optional[str], typer.Option("--summarizer", metavar="NAME", help="auto (BART when weights load, else extractive), bart, or extractive (summary.summarizer).")]
+ModelOpt = Annotated[Optional[str], typer.Option("--model", metavar="NAME", help="BART model id or local folder (bart.model).")]
+DeviceOpt = Annotated[Optional[str], typer.Option("--device", metavar="DEVICE", help="auto, cpu or cuda (bart.device).")]
+MaxWordsOpt = Annotated[Optional[int], typer.Option("--max-words", metavar="N", help="Summary length budget in words (summary.max_words).")]
 TimestampOpt = Annotated[bool, typer.Option("--timestamp", help="Add generated_at to the digest (the output then differs between runs).")]
-StoreOpt = Annotated[Optional[Path], typer.Option("--store", help="SQLite story store: add the new articles, join them to the stored stories of the last stories.max_days_apart days, keep story ids across runs, and write only new or changed stories.")]
+StoreOpt = Annotated[Optional[Path], typer.Option("--store", metavar="FILE", help="SQLite story store: add the new articles, join them to the stored stories of the last stories.max_days_apart days, keep story ids across runs, and write only new or changed stories.")]
 AllStoriesOpt = Annotated[bool, typer.Option("--all-stories", help="With --store: write every live story, not only the new or changed ones.")]
-NowOpt = Annotated[Optional[str], typer.Option("--now", help="With --store: the run's day, YYYY-MM-DD (default: the newest article date).")]
+NowOpt = Annotated[Optional[str], typer.Option("--now", metavar="DAY", help="With --store: the run's day, YYYY-MM-DD (default: the newest article date).")]
+FormatOpt = Annotated[
+    Optional[str],
+    typer.Option("--format", "-f", metavar="FORMAT", help="json (the digest), html or md (a newsletter issue); default: from the -o suffix (.html, .md), else json."),
+]
+IssueFormatOpt = Annotated[
+    Optional[str], typer.Option("--format", "-f", metavar="FORMAT", help="html or md; default: from the -o suffix, else html.")
+]
+TemplateOpt = Annotated[
+    Optional[Path], typer.Option("--template", metavar="FILE", help="A Jinja2 template to use instead of the built-in one (it may extend newsletter.html.j2 or newsletter.md.j2).")
+]
+TitleOpt = Annotated[Optional[str], typer.Option("--title", metavar="TEXT", help="The issue's heading (default: The day's stories).")]
+MaxFactsOpt = Annotated[int, typer.Option("--max-facts", metavar="N", help="Facts shown per story, most sources first; 0 shows all.")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print only warnings and errors on stderr.")]
+VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Also print details: the settings file read, timings, why BART is not used.")]
 
 
 class _Console:
-    """Messages and progress on stderr; progress bars only on a terminal."""
+    """Messages and progress on stderr; progress bars only on a terminal.
 
-    def __init__(self, quiet: bool) -> None:
+    ``quiet``: warnings and errors only. ``verbose``: details as well.
+    """
+
+    def __init__(self, quiet: bool, verbose: bool = False) -> None:
+        if quiet and verbose:
+            raise typer.BadParameter("choose one of --quiet and --verbose")
         self.quiet = quiet
+        self.verbose = verbose
         self.tty = sys.stderr.isatty()
+        self.started = time.perf_counter()
 
     def info(self, message: str) -> None:
         if not self.quiet:
             typer.echo(f"storyfold: {message}", err=True)
 
+    def detail(self, message: str) -> None:
+        if self.verbose:
+            typer.echo(f"storyfold: {message}", err=True)
+
     def warn(self, message: str) -> None:
         typer.echo(f"storyfold: warning: {message}", err=True)
+
+    def notice(self, message: str, reason: str) -> None:
+        """A notice with a reason shown only under --verbose."""
+        self.info(message if self.verbose else f"{message} (-v says why)")
+        self.detail(f"  because: {reason}")
+
+    def closing(self, output: Path | None, data: Any) -> None:
+        """The last line: what was written where, with counts and seconds."""
+        target = "stdout" if output is None or str(output) == "-" else str(output)
+        seconds = time.perf_counter() - self.started
+        if isinstance(data, dict):
+            stats = data.get("stats", {})
+            count = len(data.get("stories", data.get("clusters", [])))
+            unit = "story" if count == 1 else "stories"
+            articles = stats.get("articles", 0)
+            self.info(f"wrote {target}: {count} {unit} from {articles} article{'' if articles == 1 else 's'}, {stats.get('skipped', 0)} skipped, {seconds:.1f} s")
+        else:
+            self.info(f"wrote {target}: {data}, {seconds:.1f} s")
 
     @contextlib.contextmanager
     def progress(self, total: int, label: str) -> Iterator[object]:
@@ -98,17 +211,21 @@ FLAGS: dict[str, tuple[str, str]] = {
 }
 
 
-def _settings(config: Path | None, **options: object):  # type: ignore[no-untyped-def]
-    """The settings of ``config`` (or the defaults) with the given options applied.
+def _settings(config: Path | None, console: "_Console | None" = None, **options: object):  # type: ignore[no-untyped-def]
+    """The settings of ``config`` (else the settings file found, else the defaults) with the given options applied.
 
     An invalid option value is a ConfigError that names the flag: ``--copy-threshold: 1.5
     must be ...``; one that breaks a rule with a key set elsewhere names both.
     """
     from cluster.errors import ConfigError
 
+    from .config_files import find_config
     from .settings import load_settings
 
-    settings = load_settings(config)
+    source = find_config(config)
+    if console is not None:
+        console.detail(f"settings: {source.describe()}")
+    settings = load_settings(source.path)
     tables: dict[str, dict[str, tuple[str, object]]] = {}
     for option, value in options.items():
         if value is None:
@@ -125,20 +242,40 @@ def _settings(config: Path | None, **options: object):  # type: ignore[no-untype
                 message = str(exc).split(f"[{table}] {exc.key}: ", 1)[-1]
                 raise ConfigError(f"{flag}: {message}", table=table, key=exc.key, value=exc.value) from None
             flags = ", ".join(f"{flag} {value}" for flag, value in values.values())
-            source = f" and {config}" if config else ""
-            raise ConfigError(f"{flags}{source}: {exc}", table=table, key=exc.key, value=exc.value) from None
+            where = f" and {source.path}" if source.path is not None else ""
+            raise ConfigError(f"{flags}{where}: {exc}", table=table, key=exc.key, value=exc.value) from None
         settings = dataclasses.replace(settings, **{table: updated})
     return settings
+
+
+@contextlib.contextmanager
+def _stdin_inputs(inputs: list[Path]) -> Iterator[list[Path]]:
+    """Inputs with ``-`` replaced by a file holding stdin, read as JSONL named ``stdin.jsonl``."""
+    if not any(str(path) == "-" for path in inputs):
+        yield inputs
+        return
+    if sum(str(path) == "-" for path in inputs) > 1:
+        raise typer.BadParameter("- (stdin) can be given only once", param_hint="INPUT")
+    with tempfile.TemporaryDirectory(prefix="storyfold-stdin-") as folder:
+        spooled = Path(folder) / "stdin.jsonl"
+        with spooled.open("wb") as handle:
+            shutil.copyfileobj(sys.stdin.buffer, handle)
+        yield [spooled if str(path) == "-" else path for path in inputs]
 
 
 def _cluster(inputs: list[Path], settings, console: _Console):  # type: ignore[no-untyped-def]
     from cluster.ingest import load_articles
     from cluster.pipeline import cluster_articles
 
-    ingested = load_articles(inputs, settings.ingest, warn=console.warn, processes=settings.cluster.engine.processes)
+    started = time.perf_counter()
+    with _stdin_inputs(inputs) as paths:
+        ingested = load_articles(paths, settings.ingest, warn=console.warn, processes=settings.cluster.engine.processes)
     console.info(f"read {len(ingested.articles)} articles ({len(ingested.skipped)} inputs skipped)")
+    console.detail(f"ingest took {time.perf_counter() - started:.1f} s")
+    started = time.perf_counter()
     result = cluster_articles(ingested.articles, settings.cluster, skipped=ingested.skipped, progress=console.info)
     console.info(f"{len(result.clusters)} {'story' if len(result.clusters) == 1 else 'stories'}")
+    console.detail(f"copies and stories took {time.perf_counter() - started:.1f} s")
     return result
 
 
@@ -146,11 +283,13 @@ def _summarize(clustering, settings, console: _Console, timestamp: bool):  # typ
     from .digest import digest_to_dict, summarize_clustering
     from .generation import make_summarizer
 
-    summarizer = make_summarizer(settings.summary.summarizer, settings, stderr=sys.stderr)
+    started = time.perf_counter()
+    summarizer = make_summarizer(settings.summary.summarizer, settings, notice=console.notice)
     with console.progress(len(clustering.clusters), "facts") as update:
         digest = summarize_clustering(clustering, settings, summarizer, progress=update)  # type: ignore[arg-type]
     generated_at = datetime.now(timezone.utc).isoformat(timespec="seconds") if timestamp else None
     console.info(f"{len(digest.stories)} {'story' if len(digest.stories) == 1 else 'stories'} summarized ({summarizer.method})")
+    console.detail(f"facts and summaries took {time.perf_counter() - started:.1f} s")
     return digest_to_dict(digest, generated_at=generated_at)
 
 
@@ -160,9 +299,10 @@ def _run_with_store(inputs: list[Path], store: Path, settings, console: _Console
     from .daily import run_with_store
     from .generation import make_summarizer
 
-    ingested = load_articles(inputs, settings.ingest, warn=console.warn, processes=settings.cluster.engine.processes)
+    with _stdin_inputs(inputs) as paths:
+        ingested = load_articles(paths, settings.ingest, warn=console.warn, processes=settings.cluster.engine.processes)
     console.info(f"read {len(ingested.articles)} articles ({len(ingested.skipped)} inputs skipped)")
-    summarizer = make_summarizer(settings.summary.summarizer, settings, stderr=sys.stderr)
+    summarizer = make_summarizer(settings.summary.summarizer, settings, notice=console.notice)
     generated_at = datetime.now(timezone.utc).isoformat(timespec="seconds") if timestamp else None
     data = run_with_store(
         store, ingested.articles, settings, summarizer, skipped=ingested.skipped, now=now,
@@ -172,7 +312,31 @@ def _run_with_store(inputs: list[Path], store: Path, settings, console: _Console
     return data
 
 
-@app.command("cluster", epilog=EXIT_CODES)
+def _issue_format(fmt: str | None, output: Path | None, default: str) -> str:
+    from .render import FORMATS, format_for_path
+
+    chosen = fmt or format_for_path(output) or default
+    allowed = ("json", *FORMATS) if default == "json" else FORMATS
+    if chosen not in allowed:
+        raise typer.BadParameter(f"{chosen!r} is not one of {', '.join(allowed)}", param_hint="--format")
+    return chosen
+
+
+def _write(data: dict[str, Any], output: Path | None, fmt: str, console: _Console, template: Path | None = None) -> None:
+    """Write the digest as JSON, or rendered as an issue, then the closing line."""
+    from .output import write_json
+
+    if fmt == "json":
+        write_json(data, output)
+        console.closing(output, data)
+        return
+    from .render import render_digest
+
+    write_json(render_digest(data, fmt, template=template), output)
+    console.closing(output, data)
+
+
+@app.command("cluster", cls=_Command, epilog=EXIT_CODES)
 def cluster_command(
     inputs: InputsArg,
     output: OutputOpt = None,
@@ -182,20 +346,23 @@ def cluster_command(
     address: AddressOpt = None,
     processes: ProcessesOpt = None,
     quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Group articles into stories and write clusters.json (schema storyfold.clusters/1)."""
     from .output import clustering_to_dict, write_json
 
-    console = _Console(quiet)
+    console = _Console(quiet, verbose)
     with _errors():
-        settings = _settings(config, copy_threshold=copy_threshold, engine=engine, address=address, processes=processes)
+        settings = _settings(config, console, copy_threshold=copy_threshold, engine=engine, address=address, processes=processes)
         result = _cluster(inputs, settings, console)
-        write_json(clustering_to_dict(result), output)
+        data = clustering_to_dict(result)
+        write_json(data, output)
+        console.closing(output, data)
 
 
-@app.command("summarize", epilog=EXIT_CODES)
+@app.command("summarize", cls=_Command, epilog=EXIT_CODES)
 def summarize_command(
-    clusters: Annotated[Path, typer.Argument(help="A clusters.json written by `storyfold cluster` (or edited by hand).", show_default=False)],
+    clusters: Annotated[Path, typer.Argument(metavar="CLUSTERS_JSON", help="A clusters.json written by `storyfold cluster` (or edited by hand).", show_default=False)],
     output: OutputOpt = None,
     config: ConfigOpt = None,
     summarizer: SummarizerOpt = None,
@@ -203,19 +370,22 @@ def summarize_command(
     device: DeviceOpt = None,
     max_words: MaxWordsOpt = None,
     timestamp: TimestampOpt = False,
+    fmt: FormatOpt = None,
     quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Write digest.json (schema storyfold.digest/2) from a clusters.json."""
-    from .output import read_clustering, write_json
+    from .output import read_clustering
 
-    console = _Console(quiet)
+    console = _Console(quiet, verbose)
+    chosen = _issue_format(fmt, output, "json")
     with _errors():
-        settings = _settings(config, summarizer=summarizer, model=model, device=device, max_words=max_words)
+        settings = _settings(config, console, summarizer=summarizer, model=model, device=device, max_words=max_words)
         clustering = read_clustering(clusters, warn=console.warn)
-        write_json(_summarize(clustering, settings, console, timestamp), output)
+        _write(_summarize(clustering, settings, console, timestamp), output, chosen, console)
 
 
-@app.command("run", epilog=EXIT_CODES)
+@app.command("run", cls=_Command, epilog=EXIT_CODES)
 def run_command(
     inputs: InputsArg,
     output: OutputOpt = None,
@@ -232,15 +402,18 @@ def run_command(
     store: StoreOpt = None,
     all_stories: AllStoriesOpt = False,
     now: NowOpt = None,
+    fmt: FormatOpt = None,
+    template: TemplateOpt = None,
     quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
 ) -> None:
-    """Cluster and summarize in one go: INPUT... to digest.json."""
-    from .output import write_json
-
-    console = _Console(quiet)
+    """Cluster and summarize in one go: INPUT... to digest.json (or, with --format, a newsletter issue)."""
+    console = _Console(quiet, verbose)
+    chosen = _issue_format(fmt, output, "json")
     with _errors():
         settings = _settings(
             config,
+            console,
             copy_threshold=copy_threshold,
             engine=engine,
             address=address,
@@ -251,14 +424,66 @@ def run_command(
             max_words=max_words,
         )
         if store is not None:
-            write_json(_run_with_store(inputs, store, settings, console, timestamp, now, all_stories), output)
+            _write(_run_with_store(inputs, store, settings, console, timestamp, now, all_stories), output, chosen, console, template)
             return
         if all_stories or now is not None:
             from cluster.errors import ConfigError
 
             raise ConfigError("--all-stories and --now need --store")
         clustering = _cluster(inputs, settings, console)
-        write_json(_summarize(clustering, settings, console, timestamp), output)
+        _write(_summarize(clustering, settings, console, timestamp), output, chosen, console, template)
+
+
+@app.command("render", cls=_Command, epilog=EXIT_CODES)
+def render_command(
+    digest: Annotated[Path, typer.Argument(metavar="DIGEST_JSON", help="A digest.json written by `storyfold run` or `summarize`; - reads it from stdin.", show_default=False)],
+    output: OutputOpt = None,
+    fmt: IssueFormatOpt = None,
+    template: TemplateOpt = None,
+    title: TitleOpt = None,
+    max_facts: MaxFactsOpt = 5,
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Render a digest as a newsletter issue: one self-contained HTML file, or Markdown."""
+    from .output import write_json
+    from .render import read_digest, render_digest
+
+    console = _Console(quiet, verbose)
+    chosen = _issue_format(fmt, output, "html")
+    if max_facts < 0:
+        raise typer.BadParameter("must be 0 (all) or more", param_hint="--max-facts")
+    with _errors():
+        data = read_digest(digest)
+        console.detail(f"digest {digest}: schema {data.get('schema')}, {len(data['stories'])} stories")
+        text = render_digest(data, chosen, template=template, title=title, max_facts=max_facts or None)
+        write_json(text, output)
+        count = len(data["stories"])
+        console.closing(output, f"{count} {'story' if count == 1 else 'stories'} as {chosen.upper() if chosen == 'html' else 'Markdown'}")
+
+
+@app.command("config", cls=_Command, epilog=EXIT_CODES)
+def config_command(
+    config: ConfigOpt = None,
+    output: OutputOpt = None,
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Print the settings in effect as documented TOML (the defaults when no settings file is found).
+
+    The output is a complete settings file: save it as storyfold.toml and edit it.
+    """
+    from .config_files import find_config, settings_toml
+    from .output import write_json
+
+    console = _Console(quiet, verbose)
+    with _errors():
+        source = find_config(config)
+        settings = _settings(config, console)
+        text = settings_toml(settings, header=f"# Settings in effect: {source.describe()}.\n#")
+        write_json(text, output)
+        if output is not None and str(output) != "-":
+            console.closing(output, "settings")
 
 
 def main() -> None:

@@ -28,7 +28,7 @@ import socket
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Sequence, TextIO
+from typing import TYPE_CHECKING, Any, Callable, Sequence, TextIO
 from urllib.parse import urlparse
 
 from cluster.errors import ConfigError, ModelUnavailableError
@@ -57,12 +57,15 @@ MAX_LEVELS = 12
 # --------------------------------------------------------------------------- choice
 
 
-def make_summarizer(choice: str, settings: "Settings", *, stderr: TextIO | None = None) -> Summarizer:
+def make_summarizer(
+    choice: str, settings: "Settings", *, stderr: TextIO | None = None, notice: Callable[[str, str], None] | None = None
+) -> Summarizer:
     """Return the summarizer for ``choice``: ``"auto"``, ``"bart"`` or ``"extractive"``.
 
     ``"auto"`` loads BART when the weights are already here (a local folder or the
     Hugging Face cache; it never opens a network connection) and otherwise returns the
-    extractive summarizer after one line on ``stderr``. ``"bart"`` is an explicit request:
+    extractive summarizer after one line on ``stderr`` (or, when ``notice`` is given, a call
+    ``notice(message, reason)``, so a caller decides how much to show). ``"bart"`` is an explicit request:
     it also downloads from the hub when ``HF_HUB_OFFLINE`` is unset and the hub answers,
     and raises :class:`ModelUnavailableError` (exit code 2) when the model cannot be loaded.
 
@@ -80,7 +83,9 @@ def make_summarizer(choice: str, settings: "Settings", *, stderr: TextIO | None 
     try:
         return BartSummarizer(settings=settings.bart, summary=settings.summary, allow_download=False)
     except ModelUnavailableError as exc:
-        if stderr is not None:
+        if notice is not None:
+            notice(f"no BART weights for {settings.bart.model}; using the extractive summarizer", " ".join(str(exc).split()))
+        elif stderr is not None:
             reason = " ".join(str(exc).split())
             if len(reason) > 240:
                 reason = reason[:237] + "..."

@@ -56,13 +56,15 @@ def dumps(data: Mapping[str, Any]) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
 
 
-def write_json(data: Mapping[str, Any], path: str | os.PathLike[str] | None) -> None:
+def write_json(data: Mapping[str, Any] | str, path: str | os.PathLike[str] | None) -> None:
     """Write ``data`` atomically to ``path``, or to stdout when ``path`` is None or ``-``.
+
+    ``data`` is a JSON object, or text already rendered (a newsletter issue), written as is.
 
     Example:
         >>> write_json({"schema": "x"}, None)  # doctest: +SKIP
     """
-    text = dumps(data)
+    text = data if isinstance(data, str) else dumps(data)
     if path is None or str(path) == "-":
         sys.stdout.write(text)
         sys.stdout.flush()
