@@ -122,10 +122,10 @@ AllStoriesOpt = Annotated[bool, typer.Option("--all-stories", help="With --store
 NowOpt = Annotated[Optional[str], typer.Option("--now", metavar="DAY", help="With --store: the run's day, YYYY-MM-DD (default: the newest article date).")]
 FormatOpt = Annotated[
     Optional[str],
-    typer.Option("--format", "-f", metavar="FORMAT", help="json (the digest), html or md (a newsletter issue); default: from the -o suffix (.html, .md), else json."),
+    typer.Option("--format", "-f", metavar="FORMAT", autocompletion=lambda: ["json", "html", "md"], help="json (the digest), html or md (a newsletter issue); default: from the -o suffix (.html, .md), else json."),
 ]
 IssueFormatOpt = Annotated[
-    Optional[str], typer.Option("--format", "-f", metavar="FORMAT", help="html or md; default: from the -o suffix, else html.")
+    Optional[str], typer.Option("--format", "-f", metavar="FORMAT", autocompletion=lambda: ["html", "md"], help="html or md; default: from the -o suffix, else html.")
 ]
 TemplateOpt = Annotated[
     Optional[Path], typer.Option("--template", metavar="FILE", help="A Jinja2 template to use instead of the built-in one (it may extend newsletter.html.j2 or newsletter.md.j2).")
@@ -133,7 +133,7 @@ TemplateOpt = Annotated[
 TitleOpt = Annotated[Optional[str], typer.Option("--title", metavar="TEXT", help="The issue's heading (default: The day's stories).")]
 MaxFactsOpt = Annotated[int, typer.Option("--max-facts", metavar="N", help="Facts shown per story, most sources first; 0 shows all.")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print only warnings and errors on stderr.")]
-VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Also print details: the settings file read, timings, why BART is not used.")]
+VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Also print details (the settings file read, timings, why BART is not used).")]
 
 
 class _Console:

@@ -213,7 +213,7 @@ def _md_link(text: Any, url: str | None) -> _MarkdownText:
     if not url:
         return _MarkdownText(label)
     target = quote(url, safe=":/?#@!$&'*+,;=%~-._").replace("(", "%28").replace(")", "%29")
-    return _MarkdownText(f"[{label}](<{target}>)")
+    return _MarkdownText(f"[{label}]({target})")
 
 
 def _md_raw(value: Any) -> _MarkdownText:
@@ -298,6 +298,12 @@ def _day(value: Any) -> date | None:
             except ValueError:
                 return None
         return None
+
+
+def _day_text(value: Any) -> str | None:
+    """``5 Mar 2024`` for a date or timestamp; text that is not one is kept as it is."""
+    day = _day(value)
+    return f"{day.day} {day:%b %Y}" if day else _str(value)
 
 
 def _date_range(days: Iterable[date]) -> str | None:
@@ -422,7 +428,7 @@ def _publisher_views(story: Mapping[str, Any], records: Mapping[str, Mapping[str
                 name,
                 safe_url(record.get("url")),
                 _str(record.get("title")),
-                f"{published.day} {published:%b %Y}" if published else None,
+                _day_text(record.get("published")) if published else None,
                 tuple(r for r in reprints if r.name != name) or reprints,
                 name in new_sources or article_id in new_sources,
             )
@@ -444,8 +450,8 @@ def _story_view(story: Mapping[str, Any], index: int, max_facts: int | None) -> 
         title=_str(story.get("title")) or (facts[0].text if facts else "Untitled story"),
         status=status.lower() if status else None,
         dates=_date_range(days),
-        first_seen=_str(story.get("first_seen")),
-        last_seen=_str(story.get("last_seen")),
+        first_seen=_day_text(story.get("first_seen")),
+        last_seen=_day_text(story.get("last_seen")),
         summary=_str(story.get("summary")) or "",
         summary_method=_str(story.get("summary_method")),
         independent_sources=independent,

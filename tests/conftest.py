@@ -47,3 +47,9 @@ def two_story_dir(tmp_path: Path) -> Path:
     for article_id, source, text in QUAKE + ELECTION:
         (folder / f"{article_id}.json").write_text(json.dumps({"id": article_id, "source": source, "title": text.split(".")[0], "text": text}))
     return folder
+
+
+@pytest.fixture(autouse=True)
+def no_user_settings_file(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Runs read no settings file of the machine's user (the CLI picks one up when present)."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("xdg-config")))
