@@ -444,6 +444,8 @@ def _story_view(story: Mapping[str, Any], index: int, max_facts: int | None) -> 
     independent = _int(story.get("independent_sources"), len({p.name for p in publishers}))
     facts, more = _fact_views(story, records, copies, independent, max_facts)
     days = [d for d in (_day(r.get("published")) for r in records.values()) if d]
+    if not days:  # no article dates: the story's first and last sighting, when the digest has them
+        days = [d for d in (_day(story.get("first_seen")), _day(story.get("last_seen"))) if d]
     status = _str(story.get("status"))
     return StoryView(
         id=_str(story.get("id")) or f"story-{index + 1}",

@@ -15,6 +15,7 @@ from summarize.render import escape_markdown, issue_view, render_digest, safe_ur
 
 from .conftest import SEEDS
 from .newsletter_data import full_digest, hostile_digest, write_corpus
+from .store_corpus import DAY1, DAY1_DATE, DAY2, DAY2_DATE, write_day
 
 runner = CliRunner()
 
@@ -200,3 +201,20 @@ def test_max_facts_caps_the_facts_shown_and_says_how_many_more(seeds_digest: Pat
     assert md.count("reported by") == 2 and f"and {facts - 2} more facts in the digest" in md
     code, md, _ = run_cli("render", seeds_digest, "-f", "md", "--max-facts", "0")
     assert md.count("reported by") == facts
+
+
+def test_a_store_run_marks_new_and_updated_stories_in_the_issue(tmp_path: Path) -> None:
+    day1, day2 = write_day(tmp_path / "day1", DAY1, DAY1_DATE), write_day(tmp_path / "day2", DAY2, DAY2_DATE)
+    db = tmp_path / "news.db"
+    assert run_cli("run", day1, "--store", db, "--summarizer", "extractive", "-q", "-o", tmp_path / "day1.json")[0] == 0
+    code, _, stderr = run_cli("run", day2, "--store", db, "--summarizer", "extractive", "-q", "-o", tmp_path / "day2.json")
+    assert code == 0, stderr
+    digest = json.loads((tmp_path / "day2.json").read_text("utf-8"))
+    statuses = {s["status"] for s in digest["stories"]}
+    assert {"new", "updated"} <= statuses
+    code, md, _ = run_cli("render", tmp_path / "day2.json", "-f", "md")
+    assert code == 0
+    assert md.count("**NEW**") == sum(s["status"] == "new" for s in digest["stories"])
+    assert md.count("**UPDATED**") == sum(s["status"] == "updated" for s in digest["stories"])
+    html = render_digest(digest, "html")
+    assert html.count('class="badge"') == len([s for s in digest["stories"] if s["status"] in ("new", "updated")])
