@@ -77,13 +77,15 @@ class SourceLink:
 
 @dataclass(frozen=True, slots=True)
 class PublisherView:
-    """One original article of a story: who published it, its headline and link, and who reprinted it."""
+    """One original article of a story: who published it (None: not named), its headline and link,
+    and who reprinted it (``reprint_count`` copies, of which ``reprinted_by`` are the named publishers)."""
 
-    name: str
+    name: str | None
     url: str | None
     title: str | None
     published: str | None
     reprinted_by: tuple[SourceLink, ...]
+    reprint_count: int
     is_new: bool
 
 
@@ -329,7 +331,8 @@ def _article_records(story: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     return records
 
 
-def _publisher(record: Mapping[str, Any] | None, fallback: str) -> str:
+def _publisher(record: Mapping[str, Any] | None) -> str | None:
+    """The publisher's name, else the URL's host, else None (an article of an unnamed source)."""
     if record:
         for key in ("publisher", "source", "site", "domain"):
             name = _str(record.get(key))
@@ -338,7 +341,7 @@ def _publisher(record: Mapping[str, Any] | None, fallback: str) -> str:
         host = urlsplit(safe_url(record.get("url")) or "").hostname
         if host:
             return host.removeprefix("www.")
-    return fallback
+    return None
 
 
 def _links(
@@ -351,12 +354,14 @@ def _links(
         if record is None:
             continue
         original = records.get(copies.get(str(article_id), ""), record)
-        name = _publisher(original, str(article_id))
+        name = _publisher(original)
+        if name is None:
+            continue
         if name not in links or links[name].url is None:
             links[name] = SourceLink(name, safe_url(original.get("url")))
     for name in names:
         text = _str(name)
-        if text and text not in links:
+        if text and text not in links and text not in records:  # an article id standing in for a missing name is no name
             links[text] = SourceLink(text)
     return tuple(sorted(links.values(), key=lambda link: link.name.casefold()))
 
@@ -414,14 +419,15 @@ def _publisher_views(story: Mapping[str, Any], records: Mapping[str, Mapping[str
     ids = [str(i) for i in _list(story.get("article_ids")) if _str(i)] or list(records)
     if not records:
         names = [n for n in (_str(s) for s in _list(story.get("sources"))) if n]
-        return tuple(PublisherView(n, None, None, None, (), n in new_sources) for n in names)
+        return tuple(PublisherView(n, None, None, None, (), 0, n in new_sources) for n in names)
     views: list[PublisherView] = []
     for article_id in ids:
         if article_id in copies:
             continue
         record = records.get(article_id, {})
-        name = _publisher(record, article_id)
-        reprints = _links([], [c for c, o in sorted(copies.items()) if o == article_id], records, {})
+        name = _publisher(record)
+        copy_ids = [c for c, o in sorted(copies.items()) if o == article_id]
+        reprints = _links([], copy_ids, records, {})
         published = _day(record.get("published"))
         views.append(
             PublisherView(
@@ -430,18 +436,22 @@ def _publisher_views(story: Mapping[str, Any], records: Mapping[str, Mapping[str
                 _str(record.get("title")),
                 _day_text(record.get("published")) if published else None,
                 tuple(r for r in reprints if r.name != name) or reprints,
+                len(copy_ids),
                 name in new_sources or article_id in new_sources,
             )
         )
-    return tuple(sorted(views, key=lambda view: (view.name.casefold(), view.title or "")))
+    return tuple(sorted(views, key=lambda view: ((view.name or "").casefold(), view.title or "", view.url or "")))
 
 
 def _story_view(story: Mapping[str, Any], index: int, max_facts: int | None) -> StoryView:
     records = _article_records(story)
     copies = {str(k): str(v) for k, v in story.get("copies", {}).items()} if isinstance(story.get("copies"), dict) else {}
+    for article_id, record in records.items():  # digest/2 also marks a copy on the article itself
+        if _str(record.get("copy_of")) and article_id not in copies:
+            copies[article_id] = str(record["copy_of"])
     ids = [i for i in _list(story.get("article_ids")) if _str(i)]
     publishers = _publisher_views(story, records, copies)
-    independent = _int(story.get("independent_sources"), len({p.name for p in publishers}))
+    independent = _int(story.get("independent_sources"), len({p.name or p.title for p in publishers}))
     facts, more = _fact_views(story, records, copies, independent, max_facts)
     days = [d for d in (_day(r.get("published")) for r in records.values()) if d]
     if not days:  # no article dates: the story's first and last sighting, when the digest has them
@@ -480,7 +490,7 @@ def issue_view(data: Mapping[str, Any], *, title: str | None = None, max_facts: 
     all_days = [d for s in _list(data.get("stories")) if isinstance(s, dict) for d in (_day(r.get("published")) for r in _article_records(s).values()) if d]
     stats = data.get("stats") if isinstance(data.get("stats"), dict) else {}
     articles = stats.get("in_stories", stats.get("articles"))
-    sources = {p.name for s in stories for p in s.publishers}
+    sources = {p.name for s in stories for p in s.publishers if p.name}
     return IssueView(
         title=title or "The day's stories",
         dates=_date_range(all_days),

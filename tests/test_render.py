@@ -218,3 +218,12 @@ def test_a_store_run_marks_new_and_updated_stories_in_the_issue(tmp_path: Path) 
     assert md.count("**UPDATED**") == sum(s["status"] == "updated" for s in digest["stories"])
     html = render_digest(digest, "html")
     assert html.count('class="badge"') == len([s for s in digest["stories"] if s["status"] in ("new", "updated")])
+
+
+def test_articles_of_unnamed_publishers_show_their_headlines_not_ids(seeds_digest: Path) -> None:
+    story = json.loads(seeds_digest.read_text("utf-8"))["stories"][0]
+    code, md, _ = run_cli("render", seeds_digest, "-f", "md")
+    assert code == 0
+    for article in story.get("articles", []):
+        assert escape_markdown(article["title"]) in md
+    assert not any(article_id in md or escape_markdown(article_id) in md for article_id in story["article_ids"])
