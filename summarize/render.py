@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -139,7 +140,10 @@ class StoryView:
 
 @dataclass(frozen=True, slots=True)
 class IssueView:
-    """The whole issue: a heading line, the stories in digest order and the run's counts."""
+    """The whole issue: a heading line, the stories in digest order and the run's counts.
+
+    ``language`` is the most common language code of the articles (``"en"`` when none is given).
+    """
 
     title: str
     dates: str | None
@@ -151,6 +155,7 @@ class IssueView:
     new_count: int
     updated_count: int
     schema: str
+    language: str
 
 
 # --------------------------------------------------------------------------- safety
@@ -491,6 +496,10 @@ def issue_view(data: Mapping[str, Any], *, title: str | None = None, max_facts: 
     stats = data.get("stats") if isinstance(data.get("stats"), dict) else {}
     articles = stats.get("in_stories", stats.get("articles"))
     sources = {p.name for s in stories for p in s.publishers if p.name}
+    languages = Counter(
+        code for s in _list(data.get("stories")) if isinstance(s, dict) for r in _article_records(s).values()
+        if isinstance(code := r.get("language"), str) and re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]{1,8})?", code)
+    )
     return IssueView(
         title=title or "The day's stories",
         dates=_date_range(all_days),
@@ -502,6 +511,7 @@ def issue_view(data: Mapping[str, Any], *, title: str | None = None, max_facts: 
         new_count=sum(s.status == "new" for s in stories),
         updated_count=sum(s.status == "updated" for s in stories),
         schema=str(data.get("schema", "")),
+        language=min(languages, key=lambda code: (-languages[code], code)) if languages else "en",
     )
 
 

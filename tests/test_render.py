@@ -227,3 +227,28 @@ def test_articles_of_unnamed_publishers_show_their_headlines_not_ids(seeds_diges
     for article in story.get("articles", []):
         assert escape_markdown(article["title"]) in md
     assert not any(article_id in md or escape_markdown(article_id) in md for article_id in story["article_ids"])
+
+
+def test_disputes_as_the_fact_stage_writes_them_show_each_claim_with_its_sources() -> None:
+    data = full_digest()
+    story = data["stories"][0]
+    story["disputes"] = [{"kind": "figures", "about": "killed", "claims": [
+        {"text": "The blast killed 12 people.", "sources": ["Metro Daily"], "article_ids": ["blast-a"]},
+        {"text": "The blast killed 15 people.", "sources": ["Coast Times"], "article_ids": ["blast-b"]}]}]
+    story["facts"][0]["evidence"] = [{"article_id": "blast-a", "publisher": "Metro Daily", "text": "40 people were injured."}]
+    view = issue_view(data).stories[0]
+    assert [(side.claim, [s.name for s in side.sources]) for side in view.disputes[0].sides] == [
+        ("The blast killed 12 people.", ["Metro Daily"]), ("The blast killed 15 people.", ["Coast Times"])]
+    assert view.disputes[0].about == "killed"
+    assert "https://metro.example/blast" in [s.url for s in view.facts[0].sources]
+
+
+def test_the_page_language_is_the_articles_language() -> None:
+    data = full_digest()
+    assert '<html lang="en">' in render_digest(data, "html")
+    for story in data["stories"]:
+        for article in story["articles"]:
+            article["language"] = "zh"
+    assert '<html lang="zh">' in render_digest(data, "html")
+    data["stories"][0]["articles"][0]["language"] = '"><script>'
+    assert "<script>" not in render_digest(data, "html")
