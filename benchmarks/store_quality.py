@@ -11,7 +11,10 @@ up) is dated day 1, the rest day 2. Then, with ids made opaque as in
 
 * at once: :func:`cluster.cluster_articles` on both days together;
 * store: day 1 then day 2 through :func:`summarize.daily.update_store` into a new store,
-  and the stories the store holds after day 2.
+  and the stories the store holds after day 2 (these windows are small enough that every
+  stored story is grouped again);
+* store, candidate search: the same with the candidate search forced on (as on windows of
+  more than ``summarize.daily.WHOLE_WINDOW`` stored articles).
 
 Both are scored with B-cubed precision, recall and F1 against the gold stories. Also
 printed: of the day-2 articles whose gold story had day-1 articles, the share that ended in
@@ -35,7 +38,8 @@ from cluster_quality import DEFAULT_DATA, PUBLIC_FIELDS, SETS, bcubed, opaque_id
 
 from cluster import Article, cluster_articles  # noqa: E402
 from summarize import load_settings  # noqa: E402
-from summarize.daily import update_store  # noqa: E402
+from summarize import daily  # noqa: E402
+from summarize.daily import WHOLE_WINDOW, update_store  # noqa: E402
 from summarize.store import SQLiteStore  # noqa: E402
 
 DAYS = ("2024-03-04", "2024-03-05")
@@ -79,28 +83,37 @@ def main(argv: Sequence[str]) -> int:
         b = bcubed([label[i] for i in ids], labels_gold)
         print(f"{name:9} {'at once (both days)':28} {len(at_once.clusters):6d} {b[0]:6.3f} {b[1]:6.3f} {b[2]:6.3f}  {len(day1)} + {len(day2)} articles")
 
-        store = SQLiteStore(":memory:")
+        for method, whole_window in (("store: day 1, then day 2", daily.WHOLE_WINDOW), ("store, candidate search", 0)):
+            daily.WHOLE_WINDOW = whole_window
+            story, run, known = through_store(day1, day2, settings)
+            story.update({i: f"not added: {i}" for i in ids if i not in story})  # the same url or text as a stored one
+            b = bcubed([story[i] for i in ids], labels_gold)
+            day1_stories: dict[str, set[str]] = {}
+            for article in day1:
+                day1_stories.setdefault(gold[article.id], set()).add(story[article.id])
+            followups = [a for a in day2 if gold[a.id] in day1_stories]
+            joined = sum(1 for a in followups if story[a.id] in day1_stories[gold[a.id]])
+            note = (
+                f"continuation recall {joined}/{len(followups)} = {joined / max(1, len(followups)):.3f}; "
+                f"day 2 grouped with {run.reclustered} of {run.window} stored articles; {known} not added (already stored)"
+            )
+            print(f"{name:9} {method:28} {len(set(story.values())):6d} {b[0]:6.3f} {b[1]:6.3f} {b[2]:6.3f}  {note}")
+        daily.WHOLE_WINDOW = WHOLE_WINDOW
+    return 0
+
+
+def through_store(day1: list[Article], day2: list[Article], settings):  # type: ignore[no-untyped-def]
+    """Day 1 then day 2 into a new in-memory store: ``{article id: story id}``, the day-2 run, articles not added."""
+    store = SQLiteStore(":memory:")
+    try:
         with store.transaction():
-            update_store(store, day1, settings)
+            first = update_store(store, day1, settings)
         with store.transaction():
             run = update_store(store, day2, settings)
             members = store.story_members(store.live_stories(None))
-        story = {m.article.id: m.story_id for m in members}
-        known = [i for i in ids if i not in story]  # the same url or text as a stored article: scored alone
-        story.update({i: f"not added: {i}" for i in known})
-        b = bcubed([story[i] for i in ids], labels_gold)
-        day1_stories: dict[str, set[str]] = {}
-        for article in day1:
-            day1_stories.setdefault(gold[article.id], set()).add(story[article.id])
-        followups = [a for a in day2 if gold[a.id] in day1_stories]
-        joined = sum(1 for a in followups if story[a.id] in day1_stories[gold[a.id]])
-        note = (
-            f"continuation recall {joined}/{len(followups)} = {joined / max(1, len(followups)):.3f}; "
-            f"day 2 grouped with {run.reclustered} of {run.window} stored articles; {len(known)} not added (already stored)"
-        )
-        print(f"{name:9} {'store: day 1, then day 2':28} {len(set(story.values())):6d} {b[0]:6.3f} {b[1]:6.3f} {b[2]:6.3f}  {note}")
+    finally:
         store.close()
-    return 0
+    return {m.article.id: m.story_id for m in members}, run, len(first.known) + len(run.known)
 
 
 if __name__ == "__main__":

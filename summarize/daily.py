@@ -8,10 +8,12 @@ A run reads like a table of contents:
    else the day of the previous run; an undated article takes the run's day;
 3. window: the stored articles dated within ``stories.max_days_apart`` days before the
    run's day (and the undated ones) are the ones today's articles may join;
-4. candidates: the new articles' hashed lead terms (title and first words, TF-IDF weighted
-   over the window and today) are compared with the window's stored terms; every stored
-   story with an article among a new article's nearest stored articles is a candidate
-   (only term blobs are read for the window, texts only for the candidates);
+4. candidates: when the window holds at most ``WHOLE_WINDOW`` stored articles, every
+   window story is a candidate. Otherwise the new articles' hashed lead terms (title and
+   first words, TF-IDF weighted over the window and today) are compared with the window's
+   stored terms, and every stored story with an article among a new article's nearest
+   stored articles is a candidate (only term blobs are read for the window, texts only
+   for the candidates);
 5. cluster: :func:`cluster.cluster_articles` groups the new articles together with every
    window article of the candidate stories;
 6. ids: each stored story goes to the cluster that holds most of its articles (a split
@@ -57,6 +59,7 @@ __all__ = ["StoreRun", "StoryMatch", "match_stories", "update_store", "store_dig
 LEAD_CHARS = 1000  # characters of an article's text read for its candidate terms (after the title, read twice)
 TERMS_KEPT = 64  # hashed terms stored per article (the most frequent)
 HASH_FEATURES = 2**20
+WHOLE_WINDOW = 5000  # up to this many stored articles in the window, all are grouped again (no candidate search)
 NEIGHBORS = 3  # nearest stored articles kept per new article
 MIN_COSINE = 0.25  # lead-term cosine a stored article needs to be a candidate
 
@@ -398,7 +401,7 @@ def update_store(
     new_articles = [a for a, _ in fresh]
     terms = lead_terms(new_articles)
     window_ids, window_stories, window_terms = store.window_terms(since)
-    rows = candidate_rows(terms, window_terms)
+    rows = range(len(window_ids)) if len(window_ids) <= WHOLE_WINDOW else candidate_rows(terms, window_terms)
     candidate_stories = sorted({window_stories[r] for r in rows})
     stored = store.story_members(candidate_stories, since)
     say(

@@ -18,7 +18,8 @@ from typer.testing import CliRunner
 from cluster import Article
 from summarize import load_settings
 from summarize.cli import app
-from summarize.daily import match_stories, run_with_store, update_store
+from summarize import daily
+from summarize.daily import candidate_rows, lead_terms, match_stories, run_with_store, update_store
 from summarize.output import load_schema
 from summarize.store import SQLiteStore, StoreBusyError, StoreError
 
@@ -287,3 +288,24 @@ def test_store_errors_name_the_file(tmp_path: Path) -> None:
         SQLiteStore(tmp_path / "missing" / "news.db")
     with pytest.raises(StoreError, match="it is a folder"):
         SQLiteStore(tmp_path)
+
+
+def test_candidate_search_finds_the_stories_followed_up_and_not_the_others() -> None:
+    day1 = [Article(a[0], a[4], title=a[3], source=a[1]) for a in DAY1]
+    day2 = [Article(a[0], a[4], title=a[3], source=a[1]) for a in DAY2[:7]]
+    rows = candidate_rows(lead_terms(day2), lead_terms(day1))
+    found = {day1[r].id for r in rows}
+    assert {"quake-ap", "quake-bbc", "vote-reuters", "vote-guardian"} & found >= {"quake-ap", "vote-reuters"}
+    assert not found & {"chip-techwire", "chip-dispatch", "cup-sport"}
+
+
+def test_with_candidate_search_day_two_keeps_the_same_ids(tmp_path: Path, days: tuple[Path, Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    _, day2, db = days
+    reference = tmp_path / "reference.db"
+    reference.write_bytes(db.read_bytes())
+    run_cli("run", day2, "--store", reference, "--summarizer", "extractive", "-o", tmp_path / "whole.json")
+    monkeypatch.setattr(daily, "WHOLE_WINDOW", 0)
+    code, err = run_cli("run", day2, "--store", db, "--summarizer", "extractive", "-o", tmp_path / "searched.json")
+    assert code == 0, err
+    assert "with 5 stored articles of 2 stories out of 8 in the window" in err
+    assert digest_of(tmp_path / "searched.json")["stories"] == digest_of(tmp_path / "whole.json")["stories"]
