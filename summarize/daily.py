@@ -60,7 +60,7 @@ LEAD_CHARS = 1000  # characters of an article's text read for its candidate term
 TERMS_KEPT = 64  # hashed terms stored per article (the most frequent)
 HASH_FEATURES = 2**20
 WHOLE_WINDOW = 5000  # up to this many stored articles in the window, all are grouped again (no candidate search)
-NEIGHBORS = 3  # nearest stored articles kept per new article
+NEIGHBORS = 1  # nearest stored articles kept per new article
 MIN_COSINE = 0.25  # lead-term cosine a stored article needs to be a candidate
 
 Progress = Callable[[str], None]
