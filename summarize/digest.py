@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import metadata
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from cluster.errors import InvariantError
+from cluster.pools import pool_map, process_limit, process_pool, usable_cores
 from cluster.types import Article, Cluster, Clustering, Skipped
 
 from .extractive import bag_cosine, content_bag
@@ -136,6 +137,83 @@ def _story_title(articles: Sequence[Article], facts: Sequence[Fact], copies: Map
     return best.title
 
 
+def _read_members(cluster: Cluster, members: Sequence[Article], settings: Settings) -> list[Article]:
+    """The members a story's facts are read from: at most ``facts.max_story_articles`` of
+    them, each cut to ``sentences.max_article_chars`` characters.
+
+    A story past the limit is read from a sample that keeps every publisher in view:
+    originals before copies, then publishers in turn (each publisher's articles in id
+    order), so ten reprints of one wire story never crowd out a second outlet. Every member
+    still counts in ``article_ids``, ``sources`` and ``independent_sources``. A cut text
+    ends at the last sentence end (``.``, ``!``, ``?`` or ``。``) before the limit, else at
+    the last space.
+    """
+    limit = settings.facts.max_story_articles
+    chosen = list(members)
+    if len(chosen) > limit:
+        copies = cluster.copy_map
+        queues: dict[str, list[Article]] = {}
+        for article in sorted(chosen, key=lambda a: (a.id in copies, a.id)):
+            queues.setdefault(article.source or article.id, []).append(article)
+        order: list[Article] = []
+        rounds = [queues[key] for key in sorted(queues, key=lambda k: (queues[k][0].id in copies, queues[k][0].id))]
+        depth = 0
+        while len(order) < limit:
+            layer = [queue[depth] for queue in rounds if depth < len(queue)]
+            if not layer:
+                break
+            order.extend(layer[: limit - len(order)])
+            depth += 1
+        keep = {a.id for a in order}
+        chosen = [a for a in members if a.id in keep]
+    cap = settings.sentences.max_article_chars
+    return [_cut_text(a, cap) if len(a.text) > cap else a for a in chosen]
+
+
+def _cut_text(article: Article, cap: int) -> Article:
+    head = article.text[:cap]
+    end = max(head.rfind(mark) for mark in (". ", "! ", "? ", ".\n", "。"))
+    if end <= 0:
+        end = head.rfind(" ")
+    return replace(article, text=head[: end + 1] if end > 0 else head)
+
+
+def _story_facts(task: tuple[Cluster, list[Article]], settings: Settings) -> tuple[Cluster, list[Article], StoryInput, tuple[Fact, ...]]:
+    cluster, members = task
+    story_input, facts = _story_input(cluster, _read_members(cluster, members, settings), settings)
+    return cluster, members, story_input, facts
+
+
+_WORKER_SETTINGS: dict[str, Settings] = {}  # a worker process's settings, set once when it starts
+
+
+def _start_worker(settings: Settings) -> None:
+    _WORKER_SETTINGS["settings"] = settings
+
+
+def _worker_story_facts(task: tuple[Cluster, list[Article]]) -> tuple[Cluster, list[Article], StoryInput, tuple[Fact, ...]]:
+    return _story_facts(task, _WORKER_SETTINGS["settings"])
+
+
+# Stories below this many are summarized in this process: starting workers costs more.
+_POOL_MIN_STORIES = 64
+
+
+def _story_inputs(
+    tasks: Iterator[tuple[Cluster, list[Article]]], count: int, settings: Settings
+) -> Iterator[tuple[Cluster, list[Article], StoryInput, tuple[Fact, ...]]]:
+    """Facts of every story, in story order: on ``usable_cores()`` worker processes (the
+    ``[engine] processes`` limit applies) with a bounded number of stories in flight, or in
+    this process for a small clustering or a limit of one."""
+    with process_limit(settings.engine.processes):
+        workers = min(usable_cores(), count)
+        if workers <= 1 or count < _POOL_MIN_STORIES:
+            yield from (_story_facts(task, settings) for task in tasks)
+            return
+        with process_pool(workers, _start_worker, (settings,)) as pool:
+            yield from pool_map(pool, _worker_story_facts, tasks, ahead=4 * workers)
+
+
 def _story_input(cluster: Cluster, members: Sequence[Article], settings: Settings) -> tuple[StoryInput, tuple[Fact, ...]]:
     facts = build_facts(members, cluster.copy_map, settings)
     return StoryInput(story_id=cluster.id, facts=facts, source_texts=tuple(a.text for a in members)), facts
@@ -175,7 +253,7 @@ def summarize_cluster(
 
         summarizer = ExtractiveSummarizer(settings=settings.summary)
     members = [articles[i] for i in cluster.article_ids]
-    story_input, facts = _story_input(cluster, members, settings)
+    story_input, facts = _story_input(cluster, _read_members(cluster, members, settings), settings)
     (summary,) = summarizer.summarize([story_input])
     return _assemble(cluster, members, facts, summary)
 
@@ -199,9 +277,8 @@ def summarize_clustering(
         summarizer = ExtractiveSummarizer(settings=settings.summary)
     by_id = clustering.article_map()
     prepared = []
-    for cluster in clustering.clusters:
-        members = [by_id[i] for i in cluster.article_ids]
-        story_input, facts = _story_input(cluster, members, settings)
+    tasks = ((cluster, [by_id[i] for i in cluster.article_ids]) for cluster in clustering.clusters)
+    for cluster, members, story_input, facts in _story_inputs(tasks, len(clustering.clusters), settings):
         prepared.append((cluster, members, story_input, facts))
         if progress:
             progress(1)

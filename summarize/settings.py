@@ -41,6 +41,7 @@ class SentenceSettings:
     min_words: int = setting(5, integer(1, "max_words"), "shorter sentences are not candidate facts, 5 is the default")
     max_words: int = setting(80, integer(1, 10_000), "longer sentences are not candidate facts, 80 is the default")
     max_chars: int = setting(2000, integer(100, 1_000_000), "lines longer than this are cut at sentence ends, and below 100 ordinary sentences would be lost")
+    max_article_chars: int = setting(200_000, integer(1_000, 1_000_000_000), "200000 (the default) reads about 30,000 words of an article")
 
     def __post_init__(self) -> None:
         check_settings(self)
@@ -74,6 +75,7 @@ class FactSettings:
     neutrality_weight: float = setting(2.0, number(0), "0 ignores wording, 2.0 is the default")
     dangling_penalty: float = setting(0.2, number(0), "0 turns it off, 0.2 is the default")
     support_bonus: float = setting(0.0, number(0), "0 (the default) orders by source count only")
+    max_story_articles: int = setting(300, integer(2, 10_000_000), "300 (the default) reads every article of all but the largest stories")
 
     def __post_init__(self) -> None:
         check_settings(self)

@@ -37,3 +37,44 @@ def test_a_single_article_story_keeps_its_own_title_and_untitled_stories_have_no
     assert summarize_cluster(Cluster.of(["a"]), {"a": article}).title == "Quake in Chile"
     untitled = make_article("b", "A magnitude 7.1 earthquake struck the coast of Chile on Tuesday.")
     assert summarize_cluster(Cluster.of(["b"]), {"b": untitled}).title is None
+
+
+def test_a_story_past_max_story_articles_is_read_from_a_sample_but_counts_every_member():
+    from dataclasses import replace as _replace
+
+    from cluster import Article, Cluster
+    from summarize import summarize_cluster
+    from summarize.settings import FactSettings, Settings
+
+    texts = [
+        "The city council approved a new budget of 40 million dollars on Monday after a long debate.",
+        "Council members voted 7 to 2 to pass the 40 million dollar budget on Monday evening.",
+        "A 40 million dollar budget won council approval on Monday, with 7 votes in favour.",
+    ]
+    articles = {}
+    for k in range(9):
+        article_id = f"a{k}"
+        articles[article_id] = Article(article_id, texts[k % 3], title=f"Budget passes {k}", source=f"Outlet {k % 3}")
+    cluster = Cluster.of(sorted(articles))
+    settings = Settings(facts=_replace(FactSettings(), max_story_articles=3))
+    story = summarize_cluster(cluster, articles, settings)
+    assert story.article_ids == tuple(sorted(articles))
+    assert story.independent_sources == 3
+    read = {e for fact in story.facts for e in fact.article_ids}
+    assert len(read) <= 3 and {articles[i].source for i in read} == {"Outlet 0", "Outlet 1", "Outlet 2"}
+
+
+def test_an_article_past_max_article_chars_is_read_up_to_the_limit():
+    from dataclasses import replace as _replace
+
+    from cluster import Article, Cluster
+    from summarize import summarize_cluster
+    from summarize.settings import SentenceSettings, Settings
+
+    head = "Rescue teams reached the flooded village of Amberly on Tuesday morning. "
+    tail = "Officials later confirmed that the Zephyrine dam had held through the night. "
+    text = head * 40 + tail * 400
+    settings = Settings(sentences=_replace(SentenceSettings(), max_article_chars=2000))
+    story = summarize_cluster(Cluster.of(["big"]), {"big": Article("big", text, title="Floods", source="Wire")}, settings)
+    assert story.facts and all("Zephyrine" not in fact.text for fact in story.facts)
+    assert "Zephyrine" not in story.summary.text
