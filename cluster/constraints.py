@@ -49,6 +49,7 @@ __all__ = [
     "one_of",
     "text",
     "flag",
+    "aliases",
     "strings",
     "patterns",
     "setting",
@@ -203,6 +204,25 @@ class Patterns(Rule):
         except re.error:
             return False
         return True
+
+
+@dataclass(frozen=True, slots=True)
+class Aliases(Rule):
+    """A table of names, each a list of non-empty strings ([ingest.publishers])."""
+
+    def describe(self, owner: Any = None) -> str:
+        return "a table of names, each a list of non-empty strings"
+
+    def holds(self, value: Any, owner: Any) -> bool:
+        return isinstance(value, dict) and all(
+            isinstance(k, str) and k.strip() and isinstance(v, (list, tuple)) and all(isinstance(a, str) and a.strip() for a in v)
+            for k, v in value.items()
+        )
+
+
+def aliases() -> Aliases:
+    """A table of names, each a list of non-empty strings."""
+    return Aliases()
 
 
 def integer(low: Bound = None, high: Bound = None) -> Bounds:

@@ -208,7 +208,7 @@ def _dateutil(text: str, dayfirst: bool) -> str:
             except (ValueError, OverflowError, TypeError) as exc:
                 error = exc
         else:
-            raise UnreadableDate("not a date form storyfold reads" + (f" ({error})" if str(error) else "")) from None
+            raise UnreadableDate("not a date form storyfold reads") from error
     if a.year != b.year:
         raise UnreadableDate("no year")
     if a.day != b.day or a.month != b.month:

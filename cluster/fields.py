@@ -11,6 +11,7 @@ title       title, headline, name
 url         url, link, canonical_url, href, permalink
 published   published, date, pubDate, published_at, datePublished, date_publish, pub_date, created_at, timestamp
 source      source, publisher, site_name, source_name, sitename, domain
+language    language, lang, inLanguage, locale (else the language is detected)
 ==========  ==========================================================================
 
 A value that is a dict is read through its ``name`` (or, for url, ``href``/``url``): a
@@ -26,7 +27,7 @@ from typing import Any, Mapping, Sequence
 
 __all__ = ["DEFAULT_FIELDS", "FIELD_NAMES", "pick_fields"]
 
-FIELD_NAMES = ("text", "title", "url", "published", "source")
+FIELD_NAMES = ("text", "title", "url", "published", "source", "language")
 
 DEFAULT_FIELDS: dict[str, tuple[str, ...]] = {
     "text": ("text", "content", "body", "maintext", "article", "article_text", "full_text", "description", "summary"),
@@ -34,6 +35,7 @@ DEFAULT_FIELDS: dict[str, tuple[str, ...]] = {
     "url": ("url", "link", "canonical_url", "href", "permalink"),
     "published": ("published", "date", "pubDate", "published_at", "datePublished", "date_publish", "pub_date", "created_at", "timestamp"),
     "source": ("source", "publisher", "site_name", "source_name", "sitename", "domain"),
+    "language": ("language", "lang", "inLanguage", "locale"),
 }
 
 

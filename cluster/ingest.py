@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
+from .corpus import settle_articles
 from .errors import InputPathError
 from .parsers import Warn, decode_bytes, parse_html, parse_json, parse_json_line, parse_markdown, parse_plain
 from .pools import process_limit, process_pool, usable_cores
-from .records import SkipInput, clean_text, record_to_article
+from .records import Rules, SkipInput, prepare_text, record_text, record_to_article
 from .settings import IngestSettings
 from .types import Article, Skipped
 
@@ -50,10 +51,10 @@ class _Reader:
     def __init__(self, settings: IngestSettings, warn: Warn | None) -> None:
         self.settings = settings
         self.warn = warn
-        self.patterns = [re.compile(p, re.I) for p in settings.boilerplate_patterns]
+        self.rules = Rules.of(settings)
         self.seen: dict[str, str] = {}
         self.count = 0
-        self.cleaner = _Cleaner(self.patterns)
+        self.cleaner = _Cleaner(self.rules)
 
     def accept(self, article: Article, where: str) -> Article | Skipped:
         if article.id in self.seen:
@@ -99,9 +100,9 @@ class _Reader:
         else:
             yield self.to_article(parsed, default_id, rel)
 
-    def to_article(self, record: Any, default_id: str, where: str, cleaned: str | None = None) -> Article | Skipped:
+    def to_article(self, record: Any, default_id: str, where: str, prepared: Any = None) -> Article | Skipped:
         try:
-            article = record_to_article(record, default_id, self.patterns, cleaned)
+            article = record_to_article(record, default_id, self.rules, prepared, where=where, warn=self.warn)
         except SkipInput as skip:
             return Skipped(where, skip.reason)
         return self.accept(article, where)
@@ -118,7 +119,7 @@ class _Reader:
         # every core for large files (cleaning is most of the work of ingest), while the
         # next batch is parsed.
         batch: list[tuple[str, Any]] = []
-        pending: tuple[list[tuple[str, Any]], Callable[[], list[str]]] | None = None
+        pending: tuple[list[tuple[str, Any]], Callable[[], list[Any]]] | None = None
         with handle:
             for number, line, oversize in _bounded_lines(handle, cap):
                 where = f"{rel}:{number}"
@@ -131,11 +132,11 @@ class _Reader:
                 if len(batch) >= _CLEAN_BATCH:
                     if pending is not None:
                         yield from self.finish_batch(*pending)
-                    pending = (batch, self.cleaner.submit(_texts(batch)))
+                    pending = (batch, self.cleaner.submit(_texts(batch, self.rules)))
                     batch = []
             if pending is not None:
                 yield from self.finish_batch(*pending)
-            yield from self.finish_batch(batch, self.cleaner.submit(_texts(batch)))
+            yield from self.finish_batch(batch, self.cleaner.submit(_texts(batch, self.rules)))
         if not produced:
             yield Skipped(rel, "empty file")
 
@@ -146,13 +147,13 @@ class _Reader:
         except SkipInput as skip:
             return Skipped(where, skip.reason)
 
-    def finish_batch(self, batch: list[tuple[str, Any]], texts: Callable[[], list[str]]) -> Iterator[Article | Skipped]:
-        """Articles and skips of parsed lines, in order; ``texts`` gives their cleaned texts."""
+    def finish_batch(self, batch: list[tuple[str, Any]], texts: Callable[[], list[Any]]) -> Iterator[Article | Skipped]:
+        """Articles and skips of parsed lines, in order; ``texts`` gives their prepared texts."""
         cleaned = iter(texts())
         for where, record in batch:
             if isinstance(record, Skipped):
                 yield record
-            elif isinstance(record, dict) and isinstance(record.get("text"), str):  # as in _texts
+            elif record_text(record, self.rules) is not None:  # as in _texts
                 yield self.to_article(record, where, where, next(cleaned))
             else:
                 yield self.to_article(record, where, where)
@@ -167,20 +168,21 @@ _CLEAN_CHUNK = 128  # texts per task handed to a worker
 
 
 class _Cleaner:
-    """``clean_text`` over lists of texts: in worker processes (started on first need, one
-    per core) for long lists, else here. The output is the same either way."""
+    """:func:`~cluster.records.prepare_text` (markup, stubs, boilerplate, language) over
+    lists of texts: in worker processes (started on first need, one per core) for long
+    lists, else here. The output is the same either way."""
 
-    def __init__(self, patterns: Sequence[re.Pattern[str]]) -> None:
-        self.patterns = list(patterns)
+    def __init__(self, rules: Rules) -> None:
+        self.rules = rules
         self.pool: Any = None
 
-    def submit(self, texts: list[str]) -> Callable[[], list[str]]:
-        """Start cleaning ``texts``; the returned function waits for and returns the result."""
+    def submit(self, texts: list[tuple[str, str | None]]) -> Callable[[], list[Any]]:
+        """Start preparing ``texts`` ((text, title) pairs); the returned function waits for and returns the result."""
         workers = usable_cores()
         if workers == 1 or len(texts) < _PARALLEL_CLEAN_FROM:
-            return lambda: [clean_text(t, self.patterns) for t in texts]
+            return lambda: [prepare_text(t, title, self.rules) for t, title in texts]
         if self.pool is None:
-            self.pool = process_pool(workers, _init_cleaner, (self.patterns,))
+            self.pool = process_pool(workers, _init_cleaner, (self.rules,))
         chunks = [texts[i : i + _CLEAN_CHUNK] for i in range(0, len(texts), _CLEAN_CHUNK)]
         result = self.pool.map_async(_clean_chunk, chunks, chunksize=1)
         return lambda: [text for part in result.get() for text in part]
@@ -192,20 +194,26 @@ class _Cleaner:
             self.pool = None
 
 
-def _texts(batch: list[tuple[str, Any]]) -> list[str]:
-    """The texts to clean of a batch of parsed lines (records with a string ``text``)."""
-    return [r["text"] for _, r in batch if isinstance(r, dict) and isinstance(r.get("text"), str)]
+def _texts(batch: list[tuple[str, Any]], rules: Rules) -> list[tuple[str, str | None]]:
+    """The (text, title) to prepare of a batch of parsed lines (records with a string text)."""
+    found = []
+    for _, record in batch:
+        pair = record_text(record, rules)
+        if pair is not None:
+            found.append(pair)
+    return found
 
 
-_WORKER_PATTERNS: list[re.Pattern[str]] = []
+_WORKER_RULES: list[Rules] = []
 
 
-def _init_cleaner(patterns: list[re.Pattern[str]]) -> None:
-    _WORKER_PATTERNS[:] = patterns
+def _init_cleaner(rules: Rules) -> None:
+    _WORKER_RULES[:] = [rules]
 
 
-def _clean_chunk(texts: list[str]) -> list[str]:
-    return [clean_text(t, _WORKER_PATTERNS) for t in texts]
+def _clean_chunk(texts: list[tuple[str, str | None]]) -> list[Any]:
+    rules = _WORKER_RULES[0]
+    return [prepare_text(t, title, rules) for t, title in texts]
 
 
 def _bounded_lines(handle: Any, cap: int) -> Iterator[tuple[int, bytes, bool]]:
@@ -267,13 +275,50 @@ def _relative(path: Path, root: Path) -> str:
     return _display(path.relative_to(root).as_posix())
 
 
+def _listing(root: Path) -> list[tuple[Path, str, str | None]]:
+    """(path, path relative to the input, reason it is not read or None) of every entry of one input."""
+    if root.is_dir():
+        return [(path, _relative(path, root), why) for path, why in _walk(root)]
+    return [(root, _display(root.name), None)]
+
+
+def _clashing(listed: list[list[tuple[Path, str, str | None]]], files: list[tuple[Path, str, str | None]]) -> set[str]:
+    """Relative paths of ``files`` that another input also yields."""
+    if len(listed) < 2:
+        return set()
+    own = {rel for _, rel, _ in files}
+    seen_elsewhere: set[str] = set()
+    for other in listed:
+        if other is not files:
+            seen_elsewhere.update(rel for _, rel, _ in other if rel in own)
+    return seen_elsewhere
+
+
+def _root_labels(roots: list[Path]) -> list[str]:
+    """A name per input that tells them apart: its folder's name (a file's own folder),
+    with as many parent folders as it takes (``monday``, ``a/monday`` and ``b/monday``)."""
+    parts = []
+    for root in roots:
+        folder = root if root.is_dir() else root.parent
+        parts.append([_display(p) for p in folder.resolve().parts[1:]] or ["input"])
+    for depth in range(1, max(len(p) for p in parts) + 1):
+        labels = ["/".join(p[-depth:]) for p in parts]
+        if len(set(labels)) == len(labels) or depth == max(len(p) for p in parts):
+            return labels
+    return ["input"] * len(roots)
+
+
 def iter_articles(
     paths: Iterable[str | os.PathLike[str]], settings: IngestSettings | None = None, *, warn: Warn | None = None
 ) -> Iterator[Article | Skipped]:
     """Stream articles and skips from files and folders, one input at a time.
 
-    Inputs are read in sorted order, so the same inputs always give the same stream.
-    ``warn`` receives one line per problem (a skipped input, a cp1252 fallback).
+    Inputs are read in the order given, each in sorted order, so the same inputs always
+    give the same stream. When two inputs yield the same relative path
+    (``monday/article.html`` and ``tuesday/article.html``), that path, and so the id of its
+    article, is prefixed with the input's folder name (``monday/article``), with parent
+    folders added while the names still clash. ``warn`` receives one line per problem (a
+    skipped input, a cp1252 fallback, an unreadable date).
 
     Raises:
         InputPathError: an input path does not exist.
@@ -288,12 +333,12 @@ def iter_articles(
         if not os.path.lexists(root):
             raise InputPathError(f"input path {str(root)!r} does not exist")
     try:
-        for root in roots:
-            if root.is_dir():
-                files = [(path, _relative(path, root), why) for path, why in _walk(root)]
-            else:
-                files = [(root, _display(root.name), None)]
+        listed = [_listing(root) for root in roots]
+        for root, files, label in zip(roots, listed, _root_labels(roots)):
+            clashing = _clashing(listed, files)
             for path, rel, why in files:
+                if rel in clashing:  # the same relative path under another input: name the input
+                    rel = f"{label}/{rel}"
                 if why is not None:
                     items: Iterable[Article | Skipped] = [Skipped(rel, why)]
                 elif path.suffix.lower() not in SUPPORTED_EXTENSIONS:
@@ -322,6 +367,10 @@ def load_articles(
     """Read every article under ``paths`` (files or folders, recursively), on at most
     ``processes`` processes (0: one per core; ``engine.processes`` in the config).
 
+    Unlike :func:`iter_articles`, which streams each article as read, this also settles
+    what needs the whole corpus (:func:`cluster.corpus.settle_articles`): one name per
+    publisher, title tails repeated across a publisher's titles, shared teaser stubs.
+
     Raises:
         InputPathError: an input path does not exist.
         ConfigError: ``processes`` is negative.
@@ -336,4 +385,8 @@ def load_articles(
     with process_limit(processes):
         for item in iter_articles(paths, settings, warn=warn):
             (articles if isinstance(item, Article) else skipped).append(item)  # type: ignore[arg-type]
-    return Ingested(tuple(articles), tuple(skipped))
+    articles, stubs = settle_articles(articles, settings or IngestSettings())
+    for stub in stubs:
+        if warn:
+            warn(f"skipped {stub.input}: {stub.reason}")
+    return Ingested(tuple(articles), tuple(skipped) + tuple(stubs))

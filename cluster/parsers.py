@@ -89,7 +89,8 @@ def _plain_record(text: str, *, markdown: bool) -> dict[str, Any]:
 
 
 def parse_html(text: str) -> dict[str, Any]:
-    """An HTML page: the main text by trafilatura; title, URL, date and site name from the page's metadata.
+    """An HTML page: the main text by trafilatura; title, URL, date and site name from the
+    page's metadata (:func:`cluster.pages.page_metadata`).
 
     Raises:
         SkipInput: lxml cannot parse the page, or trafilatura finds no main text.
@@ -101,28 +102,15 @@ def parse_html(text: str) -> dict[str, Any]:
     except Exception as exc:  # lxml raises several types on hopeless markup
         raise SkipInput(f"unparseable HTML ({type(exc).__name__})") from None
 
-    def meta(*xpaths: str) -> str | None:
-        for xpath in xpaths:
-            for value in tree.xpath(xpath):
-                value = str(value).strip()
-                if value:
-                    return value
-        return None
+    from .pages import page_metadata
 
-    title = meta("//meta[@property='og:title']/@content", "//title/text()", "//h1//text()")
-    url = meta("//link[@rel='canonical']/@href", "//meta[@property='og:url']/@content")
-    published = meta(
-        "//meta[@property='article:published_time']/@content",
-        "//meta[@name='date']/@content",
-        "//time/@datetime",
-    )
-    source = meta("//meta[@property='og:site_name']/@content")
+    found = page_metadata(tree, text)
     import trafilatura  # lazy: heavy import
 
     body = trafilatura.extract(text, include_comments=False, include_tables=False, favor_recall=True)
     if not body:
         raise SkipInput("no main text found in HTML")
-    return {"title": title, "text": body, "url": url, "published": published, "source": source}
+    return {"title": found["title"], "text": body, "url": found["url"], "published": found["published"], "source": found["source"]}
 
 
 def parse_json(text: str) -> dict[str, Any] | list[Any]:

@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Mapping
 
-from .constraints import check_settings, integer, invalid, number, one_of, patterns, setting, strings, text
+from .constraints import aliases, check_settings, flag, integer, invalid, number, one_of, patterns, setting, strings, text
 from .errors import ConfigError
+from .fields import DEFAULT_FIELDS
+from .stubs import DEFAULT_STUB_PATTERNS
 
 __all__ = [
     "IngestSettings",
@@ -58,15 +60,36 @@ class IngestSettings:
     max_file_bytes: files larger than this are skipped, not read.
     max_articles: ingest stops accepting articles past this count; the rest are skipped.
     boilerplate_patterns: regular expressions (case-insensitive); a line matching any is dropped.
+    text_fields, title_fields, url_fields, date_fields, source_fields, language_fields: the
+        record keys each article field is read from, first usable one wins (cluster.fields).
+    day_first: read ``07/03/2024`` as 7 March (else 3 July; dotted ``07.03.2024`` is always day first).
+    stub_patterns: regular expressions (case-insensitive) of paywall, sign-in, cookie and
+        consent walls; a text of at most stub_max_words words matching one is skipped as a stub.
+    min_text_words: a text of fewer words is skipped as a stub (too little text).
+    publishers: display name -> other names and domains of the same publisher.
     """
 
     TABLE: ClassVar[str] = "ingest"
     max_file_bytes: int = setting(50_000_000, integer(1, 2**40), "files are read whole into memory, 50_000_000 is the default")
     max_articles: int = setting(5_000_000, integer(1, 2**32), "one run holds at most 2**32 articles, so split larger inputs")
     boilerplate_patterns: tuple[str, ...] = setting(DEFAULT_BOILERPLATE, patterns(), "fix the pattern (Python re syntax) or remove it")
+    text_fields: tuple[str, ...] = setting(DEFAULT_FIELDS["text"], strings(), "list the record keys that hold the article's body")
+    title_fields: tuple[str, ...] = setting(DEFAULT_FIELDS["title"], strings(), "list the record keys that hold the title")
+    url_fields: tuple[str, ...] = setting(DEFAULT_FIELDS["url"], strings(), "list the record keys that hold the URL")
+    date_fields: tuple[str, ...] = setting(DEFAULT_FIELDS["published"], strings(), "list the record keys that hold the publication date")
+    source_fields: tuple[str, ...] = setting(DEFAULT_FIELDS["source"], strings(), "list the record keys that hold the publisher's name")
+    language_fields: tuple[str, ...] = setting(DEFAULT_FIELDS["language"], strings(), "list the record keys that hold a language code")
+    day_first: bool = setting(False, flag(), "true reads 07/03/2024 as 7 March, false as 3 July")
+    stub_patterns: tuple[str, ...] = setting(DEFAULT_STUB_PATTERNS, patterns(), "fix the pattern (Python re syntax) or remove it")
+    stub_max_words: int = setting(150, integer(1, 100_000), "a wall pattern marks a stub only in a text this short; 150 is the default")
+    min_text_words: int = setting(2, integer(0, 1_000), "0 keeps every text however short; 2 is the default")
+    publishers: Mapping[str, tuple[str, ...]] = field(
+        default_factory=dict, metadata={"rule": aliases(), "fix": 'write name = ["other name", "example.com"]'}
+    )
 
     def __post_init__(self) -> None:
         check_settings(self)
+        object.__setattr__(self, "publishers", {str(k): tuple(v) for k, v in sorted(self.publishers.items())})
 
 
 @dataclass(frozen=True, slots=True)

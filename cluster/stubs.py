@@ -115,7 +115,7 @@ def shared_stub_groups(
     """
     groups: dict[tuple[str, bytes], list[tuple[int, str]]] = {}
     for index, (key, title, text) in enumerate(items):
-        if key is None or _words(text) > stub_max_words:
+        if key is None or len(text) > stub_max_words * 40 or _words(text) > stub_max_words:
             continue
         digest = hashlib.blake2b(" ".join(_WORD.findall(text.casefold())).encode("utf-8", "replace"), digest_size=16).digest()
         groups.setdefault((key, digest), []).append((index, " ".join(_WORD.findall((title or "").casefold()))))

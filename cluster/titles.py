@@ -41,7 +41,7 @@ PREFIX_LABELS = frozenset(
     update updated correction corrected sponsored interview obituary""".split()
 )
 
-_TAIL = re.compile(r"^(.*\S)\s+(?:[-–—|·»]|::)\s+([^-–—|·»]+?)\s*$|^(.*\S)\s*｜\s*([^｜]+?)\s*$", re.S)
+_TAIL = re.compile(r"^(.*\S)\s+(?:[-–—|·»]|::)\s+([^-–—|·»]+?)\s*$|^(.*\S)\s*[｜|]\s*([^｜|]+?)\s*$", re.S)
 _PREFIX = re.compile(r"^\s*([^|:：]{1,40}?)\s*(?:\||:|：)\s+(.+)$", re.S)
 _WIRE_UPDATE = re.compile(r"^\s*(?:UPDATE|REFILE|CORRECTED|WRAPUP)(?:\s+\d+)?\s*[-:]\s*", re.I)
 _HOST = re.compile(r"^[\w-]+(?:\.[\w-]+)+$")

@@ -84,7 +84,7 @@ def test_json_fields_map_and_other_fields_go_to_meta(tmp_path: Path) -> None:
     ]))
     first, second = load_articles([tmp_path]).articles
     assert (first.id, first.source, dict(first.meta)) == ("7", "Wire", {"stance": "left"})
-    assert (second.id, second.source) == ("list.json:2", "news.example.com")
+    assert (second.id, second.source) == ("list.json:2", "example.com")  # the registrable domain
 
 
 def test_a_missing_path_raises_input_path_error(tmp_path: Path) -> None:
