@@ -18,7 +18,7 @@ __all__ = ["SAMPLE_CHARS", "UNSPACED_LANGUAGES", "detect_language", "unspaced_sc
 
 #: Characters of text read to detect the language (the title is read too). CLD2 is sure of
 #: a language within a few sentences; reading less keeps ingest fast on long articles.
-SAMPLE_CHARS = 600
+SAMPLE_CHARS = 240
 
 #: Languages written without spaces between words (ISO 639-1; zh covers zh-Hant).
 UNSPACED_LANGUAGES = frozenset({"zh", "ja", "th", "lo", "km", "my", "bo"})

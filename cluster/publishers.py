@@ -181,6 +181,9 @@ def publisher_name(name: str | None) -> str | None:
         return registrable_domain(cleaned)
     if _NOT_A_NAME.search(cleaned):
         return None
+    parts = [p.strip() for p in _SEPARATOR.split(cleaned) if p.strip()]
+    if len(parts) > 1 and any(_looks_like_url(p) for p in parts):  # "News about VR | MIXED.de": the host names the site
+        return registrable_domain(next(p for p in parts if _looks_like_url(p)))
     if len(cleaned) > _LONG_NAME:  # "Site | tagline", "Site: what we do": the site is the first part
         cleaned = _SEPARATOR.split(cleaned, maxsplit=1)[0].strip()
         if len(cleaned) > _LONG_NAME:

@@ -58,6 +58,7 @@ class Rules:
     min_text_words: int = 2
     fields: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: dict(DEFAULT_FIELDS))
     day_first: bool = False
+    boilerplate_any: re.Pattern[str] | None = None  # the boilerplate patterns joined (set by Rules.of)
 
     @classmethod
     def of(cls, settings: Any) -> "Rules":
@@ -76,19 +77,32 @@ class Rules:
                 "language": settings.language_fields,
             },
             day_first=settings.day_first,
+            boilerplate_any=_any_of([re.compile(p, re.I) for p in settings.boilerplate_patterns]),
         )
 
 
-def _drop_boilerplate(text: str, patterns: Sequence[re.Pattern[str]]) -> str:
+def _any_of(patterns: Sequence[re.Pattern[str]]) -> re.Pattern[str] | None:
+    """One pattern matching where any of ``patterns`` matches (one search per line instead
+    of one per pattern); None when they cannot be joined (a pattern with inline flags)."""
+    if not patterns:
+        return None
+    try:
+        return re.compile("|".join(f"(?:{p.pattern})" for p in patterns), re.I)
+    except re.error:
+        return None
+
+
+def _drop_boilerplate(text: str, patterns: Sequence[re.Pattern[str]], joined: re.Pattern[str] | None = None) -> str:
     if not patterns:
         return text
     lines = []
     for line in text.split("\n"):
         line = line.strip()
-        if line and any(p.search(line) for p in patterns):
+        if line and (joined.search(line) if joined is not None else any(p.search(line) for p in patterns)):
             continue
         lines.append(line)
-    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+    joined_text = "\n".join(lines)
+    return (_BLANK_LINES.sub("\n\n", joined_text) if "\n\n\n" in joined_text else joined_text).strip()
 
 
 def clean_text(text: str, patterns: Sequence[re.Pattern[str]] = ()) -> str:
@@ -112,7 +126,7 @@ def prepare_text(text: str, title: str | None, rules: Rules) -> tuple[str, str |
         return "", None, None
     stub = stub_reason(clean_inline(title) if title else None, plain, rules.stub_patterns,
                        min_text_words=rules.min_text_words, stub_max_words=rules.stub_max_words)
-    cleaned = _drop_boilerplate(plain, rules.boilerplate)
+    cleaned = _drop_boilerplate(plain, rules.boilerplate, rules.boilerplate_any)
     language = detect_language(cleaned, title) if cleaned and stub is None else None
     return cleaned, stub, language
 

@@ -36,7 +36,7 @@ DEFAULT_STUB_PATTERNS = (
     r"\bwe (and our (partners|vendors) )?use cookies\b|\b(accept|reject|manage) (all )?cookies\b",
     r"\b(your privacy choices|cookie (policy|settings|preferences)|consent to (the use of )?cookies)\b",
     r"\bwe value your privacy\b|\b(store|access) information on (a|your) device\b",
-    r"\b(please )?(enable|turn on) javascript\b|\byour browser (does not|doesn't) support\b",
+    r"\b(please )?(enable|turn on) javascript\b|\byour browser (does not|doesn.t) support\b",
     r"\b(disable|turn off|pause|whitelist) (your )?ad ?-?blocker\b",
 )
 
@@ -81,7 +81,8 @@ def stub_reason(
         >>> stub_reason("Rates held", "The central bank held rates at 5.25% on Wednesday.", pats, min_text_words=4, stub_max_words=150) is None
         True
     """
-    words = _words(text)
+    # More spaces and line breaks than stub_max_words + 1: more words too (no need to count them).
+    words = stub_max_words + 1 if text.count(" ") + text.count("\n") >= stub_max_words + 2 else _words(text)
     if words <= stub_max_words:
         for pattern in patterns:
             match = pattern.search(text)
@@ -89,7 +90,7 @@ def stub_reason(
                 return f"stub: paywall or consent wall, not the article (matches ingest.stub_patterns: {match.group(0).lower()!r})"
     if words < min_text_words:
         return f"stub: {words} words of text, under ingest.min_text_words = {min_text_words}"
-    if title and _WORD.findall(text.casefold()) == _WORD.findall(title.casefold()):
+    if title and len(text) <= 2 * len(title) and _WORD.findall(text.casefold()) == _WORD.findall(title.casefold()):
         return "stub: the text only repeats the title"
     if words <= _CAPTION_MAX_WORDS and _CAPTION.match(text):
         return "stub: a photo caption or credit, not the article"
@@ -115,7 +116,7 @@ def shared_stub_groups(
     """
     groups: dict[tuple[str, bytes], list[tuple[int, str]]] = {}
     for index, (key, title, text) in enumerate(items):
-        if key is None or len(text) > stub_max_words * 40 or _words(text) > stub_max_words:
+        if key is None or text.count(" ") + text.count("\n") >= stub_max_words + 2 or _words(text) > stub_max_words:
             continue
         digest = hashlib.blake2b(" ".join(_WORD.findall(text.casefold())).encode("utf-8", "replace"), digest_size=16).digest()
         groups.setdefault((key, digest), []).append((index, " ".join(_WORD.findall((title or "").casefold()))))
