@@ -81,8 +81,8 @@ class IngestSettings:
     language_fields: tuple[str, ...] = setting(DEFAULT_FIELDS["language"], strings(), "list the record keys that hold a language code")
     day_first: bool = setting(False, flag(), "true reads 07/03/2024 as 7 March, false as 3 July")
     stub_patterns: tuple[str, ...] = setting(DEFAULT_STUB_PATTERNS, patterns(), "fix the pattern (Python re syntax) or remove it")
-    stub_max_words: int = setting(150, integer(1, 100_000), "a wall pattern marks a stub only in a text this short; 150 is the default")
-    min_text_words: int = setting(2, integer(0, 1_000), "0 keeps every text however short; 2 is the default")
+    stub_max_words: int = setting(150, integer(1, 100_000), "a wall pattern marks a stub only in a text this short, 150 by default")
+    min_text_words: int = setting(2, integer(0, 1_000), "0 keeps every text however short, 2 by default")
     publishers: Mapping[str, tuple[str, ...]] = field(
         default_factory=dict, metadata={"rule": aliases(), "fix": 'write name = ["other name", "example.com"]'}
     )
