@@ -117,6 +117,8 @@ def strip_title(title: str, publishers: Sequence[str] = (), site_tails: Iterable
         separator_is_bar = "|" in current[len(label) : len(label) + 4]
         if name_key(label) in PREFIX_LABELS or (separator_is_bar and (_names_publisher(label, publishers) or is_section_name(label))):
             current = match.group(2).strip()
+            if current[:1].islower():  # "Breaking: man charged ..." -> "Man charged ..."
+                current = current[0].upper() + current[1:]
     return current or title
 
 

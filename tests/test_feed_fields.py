@@ -70,6 +70,7 @@ def test_fields_are_read_in_the_documented_order_and_empty_values_fall_through()
         ("Storm batters coast | Politics", [], "Storm batters coast"),
         ("Opinion | Storm batters coast", [], "Storm batters coast"),
         ("Analysis: Why the storm was so deadly", [], "Why the storm was so deadly"),
+        ("Breaking: man charged after fire", [], "Man charged after fire"),
         ("UPDATE 2-Storm batters coast, kills 4", ["Reuters"], "Storm batters coast, kills 4"),
         ("Storm: What we know so far", [], "Storm: What we know so far"),
         ("Storm batters coast - and more is coming", ["BBC"], "Storm batters coast - and more is coming"),
