@@ -497,7 +497,7 @@ def main() -> None:
             (cluster.copies, "choose_originals", "copies: components + map"),
             (cluster.copies, "find_copies", "copies, all stages"),
             (cluster.stories, "story_vectors", "stories: vectors"),
-            (cluster.stories, "candidate_pairs", "stories: candidates"),
+            (cluster.stories, "story_candidate_pairs", "stories: candidates"),
             (cluster.stories, "verified_edges", "stories: verification"),
             (cluster.stories, "average_link", "stories: average link"),
             (cluster.stories, "group_stories", "stories, all stages"),

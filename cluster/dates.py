@@ -17,6 +17,7 @@ were, each named for what it reads.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING, Sequence
 from urllib.parse import urlsplit
@@ -26,7 +27,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from .types import Article
 
-__all__ = ["published_timestamp", "published_day", "url_day", "article_day", "article_days"]
+__all__ = ["published_timestamp", "published_day", "url_day", "article_day", "article_days", "DateWindow"]
 
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 # Dates in URLs, as news sites write them: year (1990-2049), month (a number or an English
@@ -145,3 +146,31 @@ def published_day(published: str | None) -> float:
         return float(date(int(match.group(1)), int(match.group(2)), int(match.group(3))).toordinal())
     except ValueError:
         return float("nan")
+
+
+@dataclass(frozen=True, slots=True)
+class DateWindow:
+    """The date check of story grouping: articles dated more than ``max_days`` apart never
+    share a story; undated articles are never kept apart.
+
+    days: float64 array of shape ``(n,)``, :func:`article_day` of each article (NaN unknown).
+    max_days: days one story may span (> 0).
+
+    Example:
+        >>> from cluster.types import Article
+        >>> DateWindow.of([Article("a", "x", published="2021-10-18"), Article("b", "y")], 7).max_days
+        7
+        >>> DateWindow.of([Article("a", "x")], 7) is None
+        True
+    """
+
+    days: "np.ndarray"
+    max_days: int
+
+    @classmethod
+    def of(cls, articles: Sequence["Article"], max_days_apart: int) -> "DateWindow | None":
+        """The window of ``articles``; None when ``max_days_apart`` is 0 (no check) or no article is dated."""
+        if max_days_apart <= 0:
+            return None
+        days = article_days(articles)
+        return None if days is None else cls(days, max_days_apart)

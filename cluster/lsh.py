@@ -83,6 +83,11 @@ def _row_multipliers(rows: int) -> np.ndarray:
 def band_keys(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
     """One 64-bit key per (article, band): a mix of the band's ``rows`` signature values.
 
+    ``signatures``: uint32 ``(n, num_perm)``; returns uint64 ``(n, bands)``.
+
+    Raises:
+        ConfigError: ``bands * rows`` exceeds ``num_perm``.
+
     Example:
         >>> sig = np.array([[1, 2, 3, 4], [1, 2, 9, 9]], dtype=np.uint32)
         >>> keys = band_keys(sig, 2, 2)
@@ -102,6 +107,10 @@ def band_keys(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
 
 def group_pairs(sorted_keys: np.ndarray, sorted_index: np.ndarray) -> np.ndarray:
     """Candidate pairs ``(i, j)``, ``i < j``, from article indices sorted by (key, index).
+
+    ``sorted_keys``: uint64 ``(m,)``; ``sorted_index``: int ``(m,)``. Returns int64
+    ``(p, 2)``, unsorted; a group over ``MAX_ALL_PAIRS_GROUP`` gives each member paired
+    with its first and with its neighbour instead of all pairs.
 
     Example:
         >>> group_pairs(np.array([5, 5, 5, 7], dtype=np.uint64), np.array([0, 2, 3, 1])).tolist()
@@ -132,6 +141,8 @@ def group_pairs(sorted_keys: np.ndarray, sorted_index: np.ndarray) -> np.ndarray
 def merge_pairs(parts: Iterable[np.ndarray]) -> np.ndarray:
     """Distinct pairs from several arrays, sorted by (i, j).
 
+    ``parts``: int arrays ``(m_k, 2)`` with indices below ``2**32``; returns int64 ``(p, 2)``.
+
     Example:
         >>> merge_pairs([np.array([[1, 2], [0, 3]]), np.array([[1, 2]])]).tolist()
         [[0, 3], [1, 2]]
@@ -147,7 +158,11 @@ def merge_pairs(parts: Iterable[np.ndarray]) -> np.ndarray:
 def candidate_pairs(signatures: np.ndarray, bands: int, rows: int, *, exclude: np.ndarray | None = None) -> np.ndarray:
     """All candidate pairs: articles that share the key of at least one band.
 
-    ``exclude`` is a boolean mask of articles that take no part (texts without words).
+    ``signatures``: uint32 ``(n, num_perm)``; ``exclude``: bool ``(n,)``, articles that take
+    no part (texts without words). Returns int64 ``(p, 2)``, ``i < j``, sorted by ``(i, j)``.
+
+    Raises:
+        ConfigError: ``2**32`` articles or more, or ``bands * rows`` exceeds ``num_perm``.
 
     Example:
         >>> sig = np.array([[1, 2, 3, 4], [1, 2, 9, 9], [7, 7, 7, 7]], dtype=np.uint32)
@@ -170,6 +185,9 @@ def candidate_pairs(signatures: np.ndarray, bands: int, rows: int, *, exclude: n
 def verify_pairs(signatures: np.ndarray, pairs: np.ndarray, threshold: float) -> np.ndarray:
     """The pairs whose Jaccard similarity estimated from the signatures is at least ``threshold``.
 
+    ``signatures``: uint32 ``(n, num_perm)``; ``pairs``: int ``(m, 2)``. Returns the kept
+    rows of ``pairs``, in order (int64 ``(0, 2)`` when none are given).
+
     Example:
         >>> sig = np.array([[1, 2, 3, 4], [1, 2, 3, 9], [1, 8, 8, 8]], dtype=np.uint32)
         >>> verify_pairs(sig, np.array([[0, 1], [0, 2]]), 0.75).tolist()
@@ -189,6 +207,9 @@ def verify_pairs(signatures: np.ndarray, pairs: np.ndarray, threshold: float) ->
 
 def connected_components(n: int, pairs: np.ndarray) -> np.ndarray:
     """Component label of each of ``n`` articles under the undirected edges ``pairs``.
+
+    ``pairs``: int ``(m, 2)``; returns int64 ``(n,)``, labels numbered from 0 in order of
+    each component's first article (scipy's ``connected_components``).
 
     Example:
         >>> connected_components(4, np.array([[0, 2]])).tolist()

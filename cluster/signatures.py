@@ -245,7 +245,10 @@ def _shingle_hashes(texts: Sequence[str], size: int) -> tuple[np.ndarray, np.nda
 def signature_batch(
     texts: Sequence[str], *, shingle_size: int = 5, num_perm: int = 128, seed: int = 1, scheme: str = "affine32"
 ) -> np.ndarray:
-    """Signatures of a batch of texts, one uint32 row of ``num_perm`` values per text.
+    """Signatures of a batch of texts, one uint32 row of ``num_perm`` values per text: ``(len(texts), num_perm)``.
+
+    Raises:
+        ConfigError: ``scheme`` is not one of :data:`SCHEMES`.
 
     A text without words gets the all-``2**32 - 1`` row of an empty datasketch MinHash.
 
@@ -354,6 +357,11 @@ def iter_signature_batches(
 ) -> Iterator[np.ndarray]:
     """Yield signature batches in input order, reading ``texts`` lazily, ``batch_size`` at a time.
 
+    Each batch is a uint32 ``(batch, num_perm)`` array.
+
+    Raises:
+        ConfigError: an unknown ``scheme``, ``batch_size`` <= 0 or ``processes`` < 0.
+
     With ``processes`` other than 1 (0: one per core), batches are computed in worker
     processes; at most two batches per worker are in flight, so a long stream of texts
     is never held in memory at once. The result does not depend on ``processes``.
@@ -416,6 +424,8 @@ def signatures_for_texts(
 
 def empty_signature_rows(signatures: np.ndarray) -> np.ndarray:
     """Boolean mask of rows that are the signature of a text without words.
+
+    ``signatures``: uint32 ``(n, num_perm)``; returns bool ``(n,)``.
 
     Example:
         >>> empty_signature_rows(signature_batch(["", "a b"], num_perm=4)).tolist()

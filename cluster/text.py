@@ -6,7 +6,7 @@ import re
 import sys
 import unicodedata
 
-__all__ = ["normalize", "word_tokens", "word_shingles", "STOP_WORDS"]
+__all__ = ["normalize", "word_tokens", "word_shingles", "STOP_WORDS", "SUMMARY_STOP_WORDS", "english_stop_words"]
 
 _WORD = re.compile(r"\w+(?:['’]\w+)*", re.UNICODE)
 
@@ -78,7 +78,11 @@ def word_shingles(tokens: list[str], size: int) -> list[str]:
     return [" ".join(tokens[i : i + size]) for i in range(len(tokens) - size + 1)]
 
 
-# Function words that carry no story identity (a short, fixed list keeps this dependency-free).
+# The stop-word lists, all in this one place. Each stays the list its stage was tuned
+# with: one list for all would change which articles share a story and what summaries say.
+#
+# STOP_WORDS: function words that carry no story identity (story vectors, headline and
+# off-title checks); a short, fixed list keeps this dependency-free.
 STOP_WORDS = frozenset(
     """a about above after again against all also am an and any are as at be because been before being below
     between both but by can could did do does doing down during each few for from further had has have having he
@@ -88,3 +92,23 @@ STOP_WORDS = frozenset(
     what when where which while who whom why will with would you your yours yourself yourselves said says say told
     according one two new like get got make made many much may might must us year years time""".split()
 )
+
+# SUMMARY_STOP_WORDS: function words left out of the word bags that compare summary
+# sentences (summarize.extractive.content_bag).
+SUMMARY_STOP_WORDS = frozenset(
+    "a an the and or but of to in on at for by with from as is are was were be been has have had it its this that "
+    "these those he she they his her their him them we our you your i not no said says will would could should "
+    "than then there here who whom which what when where why how also after before over into about".split()
+)
+
+
+def english_stop_words() -> frozenset[str]:
+    """scikit-learn's English stop-word list (318 words), for the names a fact mentions (``summarize.facts.names``).
+
+    Example:
+        >>> "the" in english_stop_words()
+        True
+    """
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS  # lazy: sklearn is heavy to import
+
+    return ENGLISH_STOP_WORDS

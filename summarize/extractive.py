@@ -19,7 +19,7 @@ import re
 from collections import Counter
 from typing import Sequence
 
-from cluster.text import word_tokens
+from cluster.text import SUMMARY_STOP_WORDS, word_tokens
 
 from .sentences import is_truncated
 from .settings import SummarySettings
@@ -27,11 +27,6 @@ from .types import Fact, StoryInput, Summary
 
 __all__ = ["ExtractiveSummarizer", "word_budget", "content_bag", "bag_cosine"]
 
-_STOP = frozenset(
-    "a an the and or but of to in on at for by with from as is are was were be been has have had it its this that "
-    "these those he she they his her their him them we our you your i not no said says will would could should "
-    "than then there here who whom which what when where why how also after before over into about".split()
-)
 _QUOTE_OPEN = re.compile(r"^[\"“‘']")
 _ATTRIBUTION = re.compile(
     r"\b(?:said|says|told|added|wrote|tweeted|stated|argued|claimed|according to|asked|noted|insisted|warned|declared)\b",
@@ -63,7 +58,7 @@ def content_bag(text: str) -> Counter[str]:
         >>> sorted(content_bag("The rain, the rain in Paris").items())
         [('paris', 1), ('rain', 2)]
     """
-    return Counter(t for t in word_tokens(text) if t not in _STOP and len(t) > 1)
+    return Counter(t for t in word_tokens(text) if t not in SUMMARY_STOP_WORDS and len(t) > 1)
 
 
 def bag_cosine(a: Counter[str], b: Counter[str]) -> float:

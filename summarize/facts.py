@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Mapping, Sequence
 
 import numpy as np
 
-from cluster.text import word_tokens
+from cluster.text import english_stop_words, word_tokens
 from cluster.types import Article
 
 from .neutrality import subjectivity
@@ -48,14 +48,13 @@ def names(text: str) -> frozenset[str]:
         >>> sorted(names("On Monday Blinken met Lavrov in New Delhi."))
         ['blinken', 'delhi', 'lavrov', 'monday', 'new']
     """
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
     words = _NAME.findall(text)
     first = text.split(maxsplit=1)[0] if text.split() else ""
     found = {re.sub(r"['’]s$", "", w.strip(".")).lower() for w in words}
     if first and _NAME.fullmatch(first.strip("\"'“‘(")) and text.count(first) == 1:
         found.discard(first.strip("\"'“‘(.").lower())
-    return frozenset(w for w in found if w not in ENGLISH_STOP_WORDS)
+    stop = english_stop_words()
+    return frozenset(w for w in found if w not in stop)
 
 
 def numbers(text: str) -> frozenset[str]:

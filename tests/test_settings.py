@@ -70,11 +70,11 @@ def test_one_process_starts_no_worker_pool_in_any_stage(tmp_path, monkeypatch) -
     from typer.testing import CliRunner
 
     import cluster.ingest as ingest_module
-    import cluster.stories as stories_module
+    import cluster.vectors as vectors_module
     from summarize.cli import app
 
     monkeypatch.setattr(ingest_module, "_PARALLEL_CLEAN_FROM", 1)
-    monkeypatch.setattr(stories_module, "_PARALLEL_FROM", 1)
+    monkeypatch.setattr(vectors_module, "_PARALLEL_FROM", 1)
     started = []
     real_context = multiprocessing.get_context
 

@@ -9,8 +9,11 @@ import pytest
 
 from cluster.errors import ConfigError
 from cluster.settings import StorySettings
-from cluster.dates import article_day
-from cluster.stories import attach_loners, average_link, fold_word, group_stories, story_vectors
+from cluster.dates import DateWindow, article_day
+from cluster.edges import Edges
+from cluster.grouping import attach_loners, average_link
+from cluster.stories import group_stories
+from cluster.vectors import fold_word, story_vectors
 from cluster.types import Article
 
 SEEDS = Path(__file__).parents[1] / "seeds"
@@ -227,12 +230,12 @@ def test_group_margin_applies_between_groups_and_shrinks_as_they_grow() -> None:
         return np.array(rows), np.array(cols), np.array(sims)
 
     # Threshold 0.3, margin 0.3: 2 + 2 (4 pairs) need 0.45, 5 + 5 (25 pairs) need 0.36.
-    assert len(set(average_link(4, *two_groups(2, 0.4), 0.3, group_margin=0.3))) == 2
-    assert len(set(average_link(4, *two_groups(2, 0.5), 0.3, group_margin=0.3))) == 1
-    assert len(set(average_link(10, *two_groups(5, 0.4), 0.3, group_margin=0.3))) == 1
+    assert len(set(average_link(4, Edges(*two_groups(2, 0.4)), 0.3, group_margin=0.3))) == 2
+    assert len(set(average_link(4, Edges(*two_groups(2, 0.5)), 0.3, group_margin=0.3))) == 1
+    assert len(set(average_link(10, Edges(*two_groups(5, 0.4)), 0.3, group_margin=0.3))) == 1
     # A single article joins a group at the plain threshold: the margin is between groups.
     rows, cols, sims = np.array([0, 0, 1]), np.array([1, 2, 2]), np.array([0.8, 0.35, 0.35])
-    assert average_link(3, rows, cols, sims, 0.3, group_margin=0.3) == [0, 0, 0]
+    assert average_link(3, Edges(rows, cols, sims), 0.3, group_margin=0.3) == [0, 0, 0]
 
 
 @pytest.mark.parametrize("value", [-0.1, float("nan"), float("inf")])
@@ -291,7 +294,7 @@ def test_article_day_reads_published_else_a_date_in_the_url_path(published: str 
 
 def test_lone_article_does_not_join_a_group_outside_the_date_window() -> None:
     days = np.array([100.0, 101.0, 120.0, np.nan])
-    labels = attach_loners([0, 0, 2, 3], np.array([0, 1]), np.array([2, 3]), np.array([0.9, 0.9]), 0.4, days, 7)
+    labels = attach_loners([0, 0, 2, 3], Edges(np.array([0, 1]), np.array([2, 3]), np.array([0.9, 0.9])), 0.4, window=DateWindow(days, 7))
     assert labels == [0, 0, 2, 0]  # the undated article joins; the one 20 days on does not
 
 
@@ -299,7 +302,7 @@ def test_lone_articles_joining_one_group_keep_it_within_the_date_window() -> Non
     # Two lone articles, each within 7 days of the group on its own (days 100 and 110
     # around a group on day 105), cannot both join: the stronger pair goes first.
     days = np.array([100.0, 110.0, 105.0, 105.0])
-    labels = attach_loners([0, 1, 2, 2], np.array([0, 1]), np.array([2, 3]), np.array([0.8, 0.9]), 0.4, days, 7)
+    labels = attach_loners([0, 1, 2, 2], Edges(np.array([0, 1]), np.array([2, 3]), np.array([0.8, 0.9])), 0.4, window=DateWindow(days, 7))
     assert labels == [0, 2, 2, 2]
 
 
@@ -314,7 +317,7 @@ def test_average_link_does_not_chain_through_one_weak_link() -> None:
     rows = np.array([0, 0, 1, 3, 3, 4, 2])
     cols = np.array([1, 2, 2, 4, 5, 5, 3])
     sims = np.array([0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.6])
-    labels = average_link(6, rows, cols, sims, 0.5)
+    labels = average_link(6, Edges(rows, cols, sims), 0.5)
     assert labels[0] == labels[1] == labels[2]
     assert labels[3] == labels[4] == labels[5]
     assert labels[0] != labels[3]
@@ -363,9 +366,9 @@ def test_lone_article_joins_the_group_of_its_closest_article_above_the_threshold
     rows = np.array([0, 0, 0, 1, 1, 2, 0])
     cols = np.array([1, 2, 3, 2, 3, 3, 4])
     sims = np.array([0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.5])
-    labels = average_link(5, rows, cols, sims, 0.4)
+    labels = average_link(5, Edges(rows, cols, sims), 0.4)
     assert labels == [0, 0, 0, 0, 4]
-    assert attach_loners(labels, rows, cols, sims, 0.4) == [0, 0, 0, 0, 0]
+    assert attach_loners(labels, Edges(rows, cols, sims), 0.4) == [0, 0, 0, 0, 0]
 
 
 def test_lone_article_below_the_threshold_and_pairs_stay_where_they_are() -> None:
@@ -373,9 +376,9 @@ def test_lone_article_below_the_threshold_and_pairs_stay_where_they_are() -> Non
     rows = np.array([0, 2, 1, 4])
     cols = np.array([1, 3, 2, 0])
     sims = np.array([0.8, 0.8, 0.45, 0.3])
-    labels = average_link(5, rows, cols, sims, 0.4)
+    labels = average_link(5, Edges(rows, cols, sims), 0.4)
     assert labels == [0, 0, 2, 2, 4]
-    assert attach_loners(labels, rows, cols, sims, 0.4) == labels
+    assert attach_loners(labels, Edges(rows, cols, sims), 0.4) == labels
 
 
 def test_lone_article_joins_only_when_its_closest_pair_stands_out() -> None:
@@ -384,9 +387,9 @@ def test_lone_article_joins_only_when_its_closest_pair_stands_out() -> None:
     rows, cols = np.array([0, 3, 2, 2]), np.array([1, 4, 0, 3])
     ambiguous = np.array([0.9, 0.9, 0.5, 0.4])
     clear = np.array([0.9, 0.9, 0.5, 0.2])
-    assert attach_loners(labels, rows, cols, ambiguous, 0.3, margin=1.4) == labels  # 0.5 < 1.4 x 0.4
-    assert attach_loners(labels, rows, cols, clear, 0.3, margin=1.4) == [0, 0, 0, 3, 3]
-    assert attach_loners(labels, rows, cols, ambiguous, 0.3) == [0, 0, 0, 3, 3]  # margin 1: the best pair decides
+    assert attach_loners(labels, Edges(rows, cols, ambiguous), 0.3, margin=1.4) == labels  # 0.5 < 1.4 x 0.4
+    assert attach_loners(labels, Edges(rows, cols, clear), 0.3, margin=1.4) == [0, 0, 0, 3, 3]
+    assert attach_loners(labels, Edges(rows, cols, ambiguous), 0.3) == [0, 0, 0, 3, 3]  # margin 1: the best pair decides
 
 
 def test_a_lone_articles_pairs_within_one_group_are_not_its_rival() -> None:
@@ -395,15 +398,15 @@ def test_a_lone_articles_pairs_within_one_group_are_not_its_rival() -> None:
     labels = [0, 0, 2, 3, 3]
     rows, cols = np.array([0, 3, 2, 2, 2]), np.array([1, 4, 0, 1, 3])
     sims = np.array([0.9, 0.9, 0.5, 0.45, 0.2])
-    assert attach_loners(labels, rows, cols, sims, 0.3, margin=1.4) == [0, 0, 0, 3, 3]
+    assert attach_loners(labels, Edges(rows, cols, sims), 0.3, margin=1.4) == [0, 0, 0, 3, 3]
 
 
 def test_a_lone_article_close_to_another_lone_article_is_ambiguous() -> None:
     # Article 2: 0.5 to group {0,1}, 0.4 to lone article 3; 0.5 < 1.4 x 0.4, so it stays.
     labels = [0, 0, 2, 3]
     rows, cols, sims = np.array([0, 2, 2]), np.array([1, 0, 3]), np.array([0.9, 0.5, 0.4])
-    assert attach_loners(labels, rows, cols, sims, 0.3, margin=1.4) == labels
-    assert attach_loners(labels, rows, cols, sims, 0.3, margin=1.2) == [0, 0, 0, 3]
+    assert attach_loners(labels, Edges(rows, cols, sims), 0.3, margin=1.4) == labels
+    assert attach_loners(labels, Edges(rows, cols, sims), 0.3, margin=1.2) == [0, 0, 0, 3]
 
 
 def test_a_lone_article_that_stands_out_still_respects_the_date_window() -> None:
@@ -413,14 +416,14 @@ def test_a_lone_article_that_stands_out_still_respects_the_date_window() -> None
     labels = [0, 1, 2, 2, 4, 4]
     rows, cols = np.array([0, 1, 1, 2, 4]), np.array([2, 3, 4, 3, 5])
     sims = np.array([0.8, 0.9, 0.2, 0.9, 0.9])
-    assert attach_loners(labels, rows, cols, sims, 0.15, days, 7, margin=1.4) == [2, 1, 2, 2, 4, 4]
+    assert attach_loners(labels, Edges(rows, cols, sims), 0.15, window=DateWindow(days, 7), margin=1.4) == [2, 1, 2, 2, 4, 4]
 
 
 def test_lone_article_whose_closest_article_is_alone_stays_alone() -> None:
     # Article 2's best pair is lone article 3 (0.6), not group {0,1} (0.35).
     labels = [0, 0, 2, 3]
     rows, cols, sims = np.array([0, 2, 2]), np.array([1, 3, 0]), np.array([0.9, 0.6, 0.35])
-    assert attach_loners(labels, rows, cols, sims, 0.3) == labels
+    assert attach_loners(labels, Edges(rows, cols, sims), 0.3) == labels
 
 
 @pytest.mark.parametrize("value", [0.9, float("nan"), float("inf")])

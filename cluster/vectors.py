@@ -1,0 +1,279 @@
+"""Story vectors: one sparse, weighted, per-block TF-IDF vector per article.
+
+Each article's words are read in one regex pass, their inflections folded
+(:func:`fold_word`), and hashed into fixed columns (no vocabulary is kept), four columns
+a word: body words, title words, capitalised names and numbers, lead words. Each block
+is L2-normalised and weighted, so a dot product of two rows is a weighted mean of
+per-block cosines. Large inputs are read in worker processes.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import zlib
+from typing import TYPE_CHECKING, Iterator, Sequence
+
+from .events import cjk_bigrams
+from .pools import pool_map, process_pool, usable_cores
+from .settings import StorySettings
+from .text import STOP_WORDS
+from .topk import heaviest_per_row
+
+if TYPE_CHECKING:  # pragma: no cover
+    from array import array
+
+    import numpy as np
+    import scipy.sparse as sp
+
+    from .types import Article
+
+__all__ = ["story_vectors", "fold_word", "DROP_UNIQUE_TERMS_FROM"]
+
+# A sentence end or line break, or a token: a number with thousands separators or a
+# decimal point (read as one number: "373,000" and "373000" agree, "5.6" is not "5" and
+# "6") or a word with inner apostrophes.
+_TOKEN = re.compile(r"([.!?]['\"’”)]*\s|\n)|(\d+(?:[,.]\d+)+(?!\w)|\w+(?:['’]\w+)*)", re.UNICODE)
+_SEPARATORS = str.maketrans("", "", ",")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
+# Feature columns: a word's hash picks a row of ``_BUCKETS``, its block picks one of four columns.
+_BUCKETS = 1 << 21
+_W, _T, _N, _L = 0, 1, 2, 3
+_PARALLEL_FROM = 20_000  # below this many articles worker processes cost more than they save
+_BATCH = 4096
+
+
+def _clean(text: str) -> str:
+    """NFKC (skipped for ASCII) and no control or zero-width characters."""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    return _CONTROL.sub(" ", text)
+
+
+def _article_columns(title: str, body: str, max_words: int, lead_words: int, cache: dict[str, int], out: "array") -> None:
+    """Append the feature columns of one article to ``out`` (one column per occurrence).
+
+    Blocks: ``_W`` body and title words, ``_T`` title words, ``_L`` words among the first
+    ``lead_words`` body words, ``_N`` names and numbers: capitalised words that do not open
+    a sentence, and tokens with digits (counts, sums, dates tell events of one topic apart).
+    Words are folded (:func:`fold_word`) before hashing. ``cache`` maps a lowercased token
+    to its column base ``b``, to ``-b - 2`` for a number, or to -1 for a stop word.
+    """
+    append = out.append
+    for part, is_title in ((title, True), (body, False)):
+        if not part:
+            continue
+        sentence_start = True
+        position = 0
+        cleaned = _clean(part)
+        if not cleaned.isascii():
+            cleaned = cjk_bigrams(cleaned)  # text without spaces: character bigrams are its words
+        for separator, word in _TOKEN.findall(cleaned):
+            if separator:
+                sentence_start = True
+                continue
+            if not is_title:
+                position += 1
+                if position > max_words:
+                    break
+            low = word.lower()
+            opens = sentence_start
+            sentence_start = False
+            bucket = cache.get(low)
+            if bucket is None:
+                bucket = cache[low] = _column_base(low)
+            number = bucket < -1
+            if number:
+                bucket = -bucket - 2
+            elif bucket < 0:
+                continue
+            append(bucket + _W)
+            if is_title:
+                append(bucket + _T)
+            elif position <= lead_words:
+                append(bucket + _L)
+            if number or (not opens and word[0].isupper() and len(word) > 1):
+                append(bucket + _N)
+
+
+def _column_base(low: str) -> int:
+    """The first of a token's four columns ``b``; ``-b - 2`` for a number (a token that starts
+    or ends with a digit); -1 for a stop word or a single digit."""
+    if low in STOP_WORDS or (len(low) == 1 and low.isdigit()):
+        return -1
+    number = low[0].isdigit() or low[-1].isdigit()
+    if low[0].isdigit():
+        low = low.translate(_SEPARATORS)
+    base = (zlib.crc32(fold_word(low).encode("utf-8")) % _BUCKETS) * 4
+    return -base - 2 if number else base
+
+
+def fold_word(word: str) -> str:
+    """Fold a lowercased word's inflections into one form: a light suffix stripper.
+
+    Strips a possessive, then one of -ies (to -y), -ing, -ed, -es, -s (not after s, u
+    or i), then a final -e, leaving at least three letters; words of four letters or
+    fewer and tokens with digits are kept. Crude next to a full stemmer, but enough to
+    match "vaccines", "vaccine" and "vaccinated" on "vaccin", "cancels" and "canceled"
+    on "cancel", and "Biden's" on "biden".
+
+    Example:
+        >>> [fold_word(w) for w in ("vaccines", "vaccine", "closed", "biden's", "news", "419000")]
+        ['vaccin', 'vaccin', 'clos', 'biden', 'news', '419000']
+    """
+    if word.endswith(("'s", "’s")):
+        word = word[:-2]
+    if len(word) <= 4 or any(ch.isdigit() for ch in word):
+        return word
+    for suffix, replacement in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            if suffix == "s" and word[-2] in "sui":
+                break
+            word = word[: -len(suffix)] + replacement
+            break
+    if word.endswith("e") and len(word) > 4:
+        word = word[:-1]
+    return word
+
+
+_SUFFIXES = (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", ""))
+
+
+def _batch_columns(task: tuple[list[tuple[str, str]], int, int]) -> tuple["array", "array"]:
+    """Feature columns of a batch of (title, body) pairs and the per-article counts."""
+    from array import array
+
+    pairs, max_words, lead_words = task
+    cols: array = array("l")
+    counts: array = array("l")
+    cache: dict[str, int] = {}
+    for title, body in pairs:
+        before = len(cols)
+        _article_columns(title, body, max_words, lead_words, cache, cols)
+        counts.append(len(cols) - before)
+    return cols, counts
+
+
+def _column_batches(articles: Sequence["Article"], settings: StorySettings) -> "Iterator[tuple[array, array]]":
+    """Yield (columns, counts) per batch of articles in input order, on every core for large inputs."""
+    chars = settings.max_words * 12  # ~12 characters a word is plenty
+    tasks = (
+        ([(a.title or "", (a.text or "")[:chars]) for a in articles[start : start + _BATCH]], settings.max_words, settings.lead_words)
+        for start in range(0, len(articles), _BATCH)
+    )
+    workers = usable_cores()
+    if workers == 1 or len(articles) < _PARALLEL_FROM:
+        yield from map(_batch_columns, tasks)
+        return
+    with process_pool(workers) as pool:
+        yield from pool_map(pool, _batch_columns, tasks, ahead=2 * workers)
+
+
+# Terms found in one article only are dropped on corpora at least this large: there they
+# are mostly typos and one-off mentions that dilute the cosine; on a tiny corpus nearly
+# every term is unique, and dropping them would leave only the common words.
+DROP_UNIQUE_TERMS_FROM = 100
+
+
+def story_vectors(articles: Sequence["Article"], settings: StorySettings) -> "sp.csr_matrix":
+    """Sparse story vectors (rows L2-normalised) from weighted, per-block TF-IDF.
+
+    Each block (body words, title words, names and numbers, lead words) is L2-normalised and weighted,
+    then the row is normalised again, so an article lacking a block (no title) is on the
+    same scale as the others. Words are hashed into a fixed number of columns (no
+    vocabulary is kept) and each row keeps its ``vector_terms`` heaviest entries.
+
+    Returns an ``(n, 2**23)`` float32 CSR matrix (int32 column indices, int64 row
+    pointers, columns sorted in each row), one row per article; column ``4 * b + k`` is
+    word bucket ``b`` (of ``2**21``) in block ``k`` (body, title, names and numbers, lead).
+    Memory is about ``2 * max_words`` entries an article while it is built.
+
+    Example:
+        >>> from cluster.types import Article
+        >>> v = story_vectors([Article("a", "Quake hits Chile."), Article("b", "Quake hits Peru.")], StorySettings())
+        >>> v.shape[0]
+        2
+    """
+    import numpy as np
+    import scipy.sparse as sp
+
+    n = len(articles)
+    width = _BUCKETS * 4
+    # Counts go straight into two arrays reserved for 2 * max_words distinct columns an
+    # article (pages are only taken as they are written), grown if ever needed, so no list
+    # of parts is joined at the end (which would hold the counts twice).
+    capacity = max(1, n) * 2 * settings.max_words
+    data_all = np.empty(capacity, dtype=np.float32)
+    cols_all = np.empty(capacity, dtype=np.int32)
+    filled = 0
+    count_parts = []
+    for cols, counts in _column_batches(articles, settings):
+        # Occurrences become counts batch by batch, so all occurrences are never held at once.
+        batch_indptr = np.zeros(len(counts) + 1, dtype=np.int64)
+        np.cumsum(np.frombuffer(counts, dtype=np.int64), out=batch_indptr[1:])
+        cols_array = np.frombuffer(cols, dtype=np.int64).astype(np.int32)
+        batch = sp.csr_matrix((np.ones(len(cols_array), dtype=np.float32), cols_array, batch_indptr), shape=(len(counts), width))
+        batch.sum_duplicates()  # also sorts the columns of each row
+        if filled + batch.nnz > capacity:
+            capacity = max(2 * capacity, filled + batch.nnz)
+            data_all = np.concatenate([data_all[:filled], np.empty(capacity - filled, dtype=np.float32)])
+            cols_all = np.concatenate([cols_all[:filled], np.empty(capacity - filled, dtype=np.int32)])
+        data_all[filled : filled + batch.nnz] = batch.data
+        cols_all[filled : filled + batch.nnz] = batch.indices
+        filled += batch.nnz
+        count_parts.append(np.diff(batch.indptr))
+        del batch, cols_array
+    counts = np.concatenate(count_parts) if count_parts else np.zeros(0, np.int64)
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(counts, out=indptr[1:])
+    data_all, cols_all = data_all[:filled], cols_all[:filled]
+    tf = sp.csr_matrix((data_all, cols_all, indptr), shape=(n, width))
+    del data_all, cols_all
+    tf.has_canonical_format = True  # each batch was summed and sorted
+    df = np.zeros(width, dtype=np.float32)
+    for start in range(0, tf.nnz, 1 << 24):  # bincount widens its input: a slice at a time
+        df += np.bincount(tf.indices[start : start + (1 << 24)], minlength=width)
+    idf = np.log((1.0 + n) / (1.0 + df)) + 1.0
+    if n >= DROP_UNIQUE_TERMS_FROM:
+        idf[df < 2] = 0.0
+    del df
+    weights = np.array([1.0, settings.title_weight, settings.names_weight, settings.lead_weight], dtype=np.float32)
+    weights = np.sqrt(weights / weights.sum())
+    # Weighted rows are written over the counts: a slice never has more entries weighted
+    # than counted, so the output never overtakes the input still to be read.
+    data, indices = tf.data, tf.indices
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    step = 16_384  # rows weighed at once: their temporaries are ~60 bytes an entry
+    for start in range(0, n, step):
+        stop = min(start + step, n)
+        part = _weigh_rows(tf[start:stop], idf, weights, settings.vector_terms)
+        first = indptr[start]
+        data[first : first + part.nnz] = part.data
+        indices[first : first + part.nnz] = part.indices
+        indptr[start + 1 : stop + 1] = first + part.indptr[1:]
+    del tf
+    return sp.csr_matrix((data[: indptr[-1]], indices[: indptr[-1]], indptr), shape=(n, width))
+
+
+def _weigh_rows(tf: "sp.csr_matrix", idf: "np.ndarray", weights: "np.ndarray", keep: int) -> "sp.csr_matrix":
+    """Sublinear TF-IDF, per-block L2 norm times block weight, top ``keep`` entries, row L2 norm."""
+    import numpy as np
+    import scipy.sparse as sp
+
+    rows = tf.shape[0]
+    row_of = np.repeat(np.arange(rows), np.diff(tf.indptr))
+    block = tf.indices & 3
+    data = (1.0 + np.log(tf.data)) * idf[tf.indices]
+    key = row_of * 4 + block
+    norms = np.sqrt(np.bincount(key, weights=data.astype(np.float64) ** 2, minlength=rows * 4))
+    data = data / np.where(norms > 0, norms, 1.0)[key] * weights[block]
+    live = data > 0
+    row_of, cols, data = row_of[live], tf.indices[live], data[live].astype(np.float32)
+    if len(data) and np.bincount(row_of, minlength=rows).max() > keep:
+        chosen = np.sort(heaviest_per_row(row_of, data, keep))
+        row_of, cols, data = row_of[chosen], cols[chosen], data[chosen]
+    norms = np.sqrt(np.bincount(row_of, weights=data.astype(np.float64) ** 2, minlength=rows))
+    data = (data / np.where(norms > 0, norms, 1.0)[row_of]).astype(np.float32)
+    indptr = np.zeros(rows + 1, dtype=np.int64)
+    np.cumsum(np.bincount(row_of, minlength=rows), out=indptr[1:])
+    return sp.csr_matrix((data, cols, indptr), shape=tf.shape)
