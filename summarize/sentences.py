@@ -1,6 +1,7 @@
 """Sentence splitting and filtering: the candidate statements of an article.
 
-Splitting is offline (pysbd rules). Lines that are not prose are dropped before
+Splitting is offline (:mod:`summarize.segmenter`: abbreviation, initial and quotation
+rules; hard-wrapped lines joined; live-blog entry stamps stripped). Lines that are not prose are dropped before
 splitting: advertisements, comment prompts, cookie notices, bylines, photo captions,
 headline-like lines without a full stop. A dateline opening a sentence ("WASHINGTON
 (Reuters) -", "(CNN)") is stripped. Sentences outside the word range, fragments without a
@@ -11,11 +12,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any
 
 from cluster.text import normalize
 
+from .segmenter import join_wrapped_lines, segment
 from .settings import SentenceSettings
 
 __all__ = ["Sentence", "split_sentences", "strip_dateline", "is_truncated"]
@@ -114,13 +114,6 @@ def _cut_opening(text: str, match: "re.Match[str] | None") -> str:
     return text
 
 
-@lru_cache(maxsize=1)
-def _segmenter() -> Any:
-    import pysbd
-
-    return pysbd.Segmenter(language="en", clean=False)
-
-
 _ROUGH_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
@@ -141,13 +134,16 @@ def _bounded_lines(text: str, max_chars: int) -> list[str]:
 
 
 def _prose_lines(text: str, settings: SentenceSettings, strict: bool = True) -> list[str]:
-    lines = []
+    furniture_free = []
     for line in _bounded_lines(normalize(text), settings.max_chars):
         line = _without_date_stamp(_CREDIT.sub(" ", line).strip())
-        if not line or _BOILERPLATE.match(line):
+        if line and _BOILERPLATE.match(line):
             continue
         if _BYLINE.match(line) and len(line.split()) <= _BYLINE_MAX_WORDS:
             continue
+        furniture_free.append(line)  # blank lines stay: they end paragraphs
+    lines = []
+    for line in join_wrapped_lines("\n".join(furniture_free)):
         if strict and not _TERMINAL.search(line) and len(line.split()) < 25:
             continue  # a headline, caption or menu entry: no full stop
         lines.append(re.sub(r"\s+", " ", line))
@@ -195,10 +191,9 @@ def split_sentences(text: str, settings: SentenceSettings, *, strict: bool = Tru
         ...                 "It now goes to the House for a vote.", SentenceSettings())
         ['The Senate passed the bill on Friday.', 'It now goes to the House for a vote.']
     """
-    segmenter = _segmenter()
     sentences: list[str] = []
     for line in _prose_lines(text, settings, strict):
-        for raw in segmenter.segment(line):
+        for raw in segment(line):
             sentence = strip_dateline(raw.strip())
             if sentence and _keep(sentence, settings, strict):
                 sentences.append(sentence)
