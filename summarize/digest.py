@@ -17,7 +17,7 @@ from cluster.pools import pool_map, process_limit, process_pool, usable_cores
 from cluster.types import Article, Cluster, Clustering, Skipped
 
 from .extractive import bag_cosine, content_bag
-from .facts import build_facts
+from .facts import Dispute, StoryFacts, analyze_story
 from .output import DIGEST_SCHEMA, settings_to_dict, skipped_to_list
 from .settings import Settings
 from .sources import independent_source_keys
@@ -57,6 +57,9 @@ class Story:
     summary: Summary
     facts: tuple[Fact, ...]
     articles: tuple[StoryArticle, ...] = ()
+    disputes: tuple[Dispute, ...] = ()
+    facts_left_out: int = 0
+    sentence_stats: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,7 +181,7 @@ def _cut_text(article: Article, cap: int) -> Article:
     return replace(article, text=head[: end + 1] if end > 0 else head)
 
 
-def _story_facts(task: tuple[Cluster, list[Article]], settings: Settings) -> tuple[Cluster, list[Article], StoryInput, tuple[Fact, ...]]:
+def _story_facts(task: tuple[Cluster, list[Article]], settings: Settings) -> tuple[Cluster, list[Article], StoryInput, StoryFacts]:
     cluster, members = task
     story_input, facts = _story_input(cluster, _read_members(cluster, members, settings), settings)
     return cluster, members, story_input, facts
@@ -191,7 +194,7 @@ def _start_worker(settings: Settings) -> None:
     _WORKER_SETTINGS["settings"] = settings
 
 
-def _worker_story_facts(task: tuple[Cluster, list[Article]]) -> tuple[Cluster, list[Article], StoryInput, tuple[Fact, ...]]:
+def _worker_story_facts(task: tuple[Cluster, list[Article]]) -> tuple[Cluster, list[Article], StoryInput, StoryFacts]:
     return _story_facts(task, _WORKER_SETTINGS["settings"])
 
 
@@ -199,28 +202,38 @@ def _worker_story_facts(task: tuple[Cluster, list[Article]]) -> tuple[Cluster, l
 _POOL_MIN_STORIES = 64
 
 
-def _story_inputs(
-    tasks: Iterator[tuple[Cluster, list[Article]]], count: int, settings: Settings
-) -> Iterator[tuple[Cluster, list[Article], StoryInput, tuple[Fact, ...]]]:
-    """Facts of every story, in story order: on ``usable_cores()`` worker processes (the
-    ``[engine] processes`` limit applies) with a bounded number of stories in flight, or in
-    this process for a small clustering or a limit of one."""
-    with process_limit(settings.engine.processes):
-        workers = min(usable_cores(), count)
-        if workers <= 1 or count < _POOL_MIN_STORIES:
-            yield from (_story_facts(task, settings) for task in tasks)
-            return
-        with process_pool(workers, _start_worker, (settings,)) as pool:
-            yield from pool_map(pool, _worker_story_facts, tasks, ahead=4 * workers)
+def _story_input(cluster: Cluster, members: Sequence[Article], settings: Settings) -> tuple[StoryInput, StoryFacts]:
+    found = analyze_story(members, cluster.copy_map, settings)
+    return StoryInput(story_id=cluster.id, facts=found.summary_facts, source_texts=tuple(a.text for a in members)), found
 
 
-def _story_input(cluster: Cluster, members: Sequence[Article], settings: Settings) -> tuple[StoryInput, tuple[Fact, ...]]:
-    facts = build_facts(members, cluster.copy_map, settings)
-    return StoryInput(story_id=cluster.id, facts=facts, source_texts=tuple(a.text for a in members)), facts
+def _shown_facts(facts: tuple[Fact, ...], limit: int) -> tuple[tuple[Fact, ...], int]:
+    """Every multi-source fact plus the ``limit`` most salient single-source ones (-1: all),
+    in the facts' order; and how many were left out."""
+    if limit < 0:
+        return facts, 0
+    single = sorted((i for i, f in enumerate(facts) if f.source_count <= 1), key=lambda i: (-facts[i].salience, i))
+    hidden = set(single[limit:])
+    return tuple(f for i, f in enumerate(facts) if i not in hidden), len(hidden)
 
 
-def _assemble(cluster: Cluster, members: Sequence[Article], facts: tuple[Fact, ...], summary: Summary) -> Story:
+def _thin(found: StoryFacts, summary: Summary, settings: Settings) -> Summary:
+    """A story with too little prose is marked ``thin``: its summary is only its facts, said plainly."""
+    if not found.thin:
+        return summary
+    words = sum(len(f.text.split()) for f in found.facts)
+    return Summary(
+        text=summary.text or " ".join(f.text for f in found.summary_facts),
+        method="thin",
+        model=None,
+        note=f"thin: {words} words of reporting that stand alone (facts.thin_words = {settings.facts.thin_words}); not summarized",
+    )
+
+
+def _assemble(cluster: Cluster, members: Sequence[Article], found: StoryFacts, summary: Summary, settings: Settings) -> Story:
     keys = independent_source_keys(members, cluster.copy_map)
+    facts = found.facts
+    shown, left_out = _shown_facts(facts, settings.facts.max_single_source)
     return Story(
         id=cluster.id,
         title=_story_title(members, facts, cluster.copy_map),
@@ -228,8 +241,11 @@ def _assemble(cluster: Cluster, members: Sequence[Article], facts: tuple[Fact, .
         copies=cluster.copies,
         sources=_source_names(members),
         independent_sources=len(set(keys.values())),
-        summary=summary,
-        facts=facts,
+        summary=_thin(found, summary, settings),
+        facts=shown,
+        disputes=found.disputes,
+        facts_left_out=left_out,
+        sentence_stats=found.sentence_stats,
         articles=_story_articles(cluster, members),
     )
 
@@ -243,9 +259,13 @@ def summarize_cluster(
 
     Example:
         >>> from cluster import Article, Cluster
-        >>> arts = {"a": Article("a", "Rain fell in Paris on Monday, officials said.", source="AP")}
+        >>> arts = {"a": Article("a", "Rain fell in Paris on Monday, officials said. The river rose two metres "
+        ...                           "overnight and the city closed 12 schools near its banks. More rain is expected on "
+        ...                           "Tuesday.", source="AP")}
         >>> summarize_cluster(Cluster.of(["a"]), arts).summary.method
         'extractive'
+        >>> summarize_cluster(Cluster.of(["a"]), {"a": Article("a", "Rain fell in Paris on Monday.")}).summary.method
+        'thin'
     """
     settings = settings or Settings()
     if summarizer is None:
@@ -253,9 +273,9 @@ def summarize_cluster(
 
         summarizer = ExtractiveSummarizer(settings=settings.summary)
     members = [articles[i] for i in cluster.article_ids]
-    story_input, facts = _story_input(cluster, _read_members(cluster, members, settings), settings)
+    story_input, found = _story_input(cluster, _read_members(cluster, members, settings), settings)
     (summary,) = summarizer.summarize([story_input])
-    return _assemble(cluster, members, facts, summary)
+    return _assemble(cluster, members, found, summary, settings)
 
 
 def summarize_clustering(
@@ -285,7 +305,7 @@ def summarize_clustering(
     summaries = summarizer.summarize([p[2] for p in prepared])
     if len(summaries) != len(prepared):
         raise InvariantError(f"summarizer returned {len(summaries)} summaries for {len(prepared)} stories")
-    stories = [_assemble(c, m, f, s) for (c, m, _, f), s in zip(prepared, summaries)]
+    stories = [_assemble(c, m, f, s, settings) for (c, m, _, f), s in zip(prepared, summaries)]
     stories.sort(key=lambda s: (-s.independent_sources, -len(s.article_ids), s.id))
     digest = Digest(stories=tuple(stories), skipped=clustering.skipped, settings=settings, articles_in=len(clustering.articles))
     _check_accounting(clustering, digest)
@@ -305,17 +325,37 @@ def _check_accounting(clustering: Clustering, digest: Digest) -> None:
 
 
 def _fact_to_dict(fact: Fact) -> dict[str, Any]:
-    return {
+    data: dict[str, Any] = {
         "text": fact.text,
         "source_count": fact.source_count,
         "article_ids": list(fact.article_ids),
         "sources": list(fact.sources),
         "salience": round(float(fact.salience), 6),
+        "evidence": [{"article_id": e.article_id, "publisher": e.publisher, "text": e.text} for e in fact.evidence],
+    }
+    if fact.disputed:
+        data["disputed"] = True
+    return data
+
+
+def _dispute_to_dict(dispute: Dispute) -> dict[str, Any]:
+    return {
+        "kind": dispute.kind,
+        "about": dispute.about,
+        "claims": [{"text": c.text, "sources": list(c.sources), "article_ids": list(c.article_ids)} for c in dispute.claims],
     }
 
 
+def _story_extras(story: Story) -> dict[str, Any]:
+    """The fact stage's additions to a story (schema 2): disputes, facts left out, sentence accounting."""
+    extras: dict[str, Any] = {"disputes": [_dispute_to_dict(d) for d in story.disputes], "facts_left_out": story.facts_left_out}
+    if story.sentence_stats is not None:
+        extras["sentences"] = dict(story.sentence_stats)
+    return extras
+
+
 def digest_to_dict(digest: Digest, *, generated_at: str | None = None) -> dict[str, Any]:
-    """The ``storyfold.digest/2`` object for a digest (/2 added the ``--store`` fields and each story's ``articles``)."""
+    """The ``storyfold.digest/2`` object for a digest (/2 added the ``--store`` fields and each story's ``articles``; the fact stage added evidence, disputes, facts_left_out and sentence accounting)."""
     data: dict[str, Any] = {"schema": DIGEST_SCHEMA}
     if generated_at:
         data["generated_at"] = generated_at
@@ -339,6 +379,7 @@ def digest_to_dict(digest: Digest, *, generated_at: str | None = None) -> dict[s
             "dropped_sentences": s.summary.dropped_sentences,
             "note": s.summary.note,
             "facts": [_fact_to_dict(f) for f in s.facts],
+            **_story_extras(s),
         }
         for s in digest.stories
     ]

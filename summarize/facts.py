@@ -1,14 +1,19 @@
-"""Facts: sentences aligned across a story's articles, with independent-source counts.
+"""Facts: sentences aligned across a story's articles, with their evidence and disputes.
 
-The main function reads like a table of contents: sentences → salience → alignment
-(lexical similarity plus agreement on names and numbers) → one fact per aligned group,
-phrased by its most neutral complete sentence and counted by independent sources.
+The main function reads like a table of contents: sentences → per-sentence features
+(names, figures, quotations, role) → salience → candidate pairs from an inverted index
+(:mod:`summarize.pairs`) → alignment (lexical similarity plus agreement on names and
+figures; pairs that describe the same event with different figures, or the same
+quotation credited to different people, are kept apart as a dispute) → one fact per
+aligned group that holds a sentence able to stand alone, phrased by its most neutral
+complete member, with every member as evidence.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Mapping, Sequence
 
 import numpy as np
@@ -17,28 +22,122 @@ from cluster.text import english_stop_words, word_tokens
 from cluster.types import Article
 
 from .neutrality import subjectivity
+from .numbers import Figure, conflicting_figures, figure_values, figures
+from .pairs import candidate_pairs
 from .salience import SentenceRanker
 from .sentences import Sentence, is_truncated, split_sentences
 from .sources import independent_source_keys
-from .types import Fact
+from .types import Evidence, Fact
 
 if TYPE_CHECKING:
     from .settings import FactSettings, Settings
 
-__all__ = ["build_facts", "story_sentences", "align_sentences", "names", "numbers"]
+__all__ = [
+    "Claim",
+    "Dispute",
+    "StoryFacts",
+    "analyze_story",
+    "build_facts",
+    "story_sentences",
+    "align_sentences",
+    "names",
+    "numbers",
+    "sentence_role",
+]
 
 _NAME = re.compile(r"\b[A-Z][\w'’.-]*[a-z0-9][\w'’-]*|\b[A-Z]{2,}\b")
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-_NUMBER_WORDS = {
-    "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8",
-    "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "twenty": "20", "hundred": "100", "thousand": "1000",
-    "dozen": "12", "million": "1000000", "billion": "1000000000",
-}  # fmt: skip
-# Openings that lean on a previous sentence: such a sentence does not stand alone.
+# Openings that lean on a previous sentence (a pronoun subject, a connective): such a
+# sentence phrases a fact only when no member stands alone better.
 _DANGLING = re.compile(
     r"^(?:he|she|it|they|his|her|its|their|this|that|these|those|but|and|so|yet|also|however|meanwhile|in addition|still)\b",
     re.IGNORECASE,
 )
+_CONNECTIVE = (
+    r"(?:but|and|so|yet|also|however|meanwhile|in addition|still|ultimately|after all|instead|indeed|in fact|moreover|"
+    r"furthermore|nonetheless|nevertheless|even so|as a result|therefore|thus|then|otherwise|likewise|similarly|"
+    r"besides|by contrast|in contrast|on the other hand|for (?:example|instance))\b,?\s*"
+)
+_ANAPHOR = r"(?:this|that|these|those|such|it|the (?:opposite|same|other|latter|former|reverse|rest))\b(?!\s+(?:of|who|which|week|month|year|morning|afternoon|evening|weekend|time|summer|winter|spring|autumn|fall|season)\b)"
+# A sentence whose subject is only a pointer back ("Ultimately, the opposite has happened.",
+# "That is not all.", "But it was too late."): no claim of its own.
+_LEANING = re.compile(rf"^(?:{_CONNECTIVE})?{_ANAPHOR}|^{_CONNECTIVE}(?=\S+(?:\s+\S+){{0,5}}\s*$)", re.IGNORECASE)
+# A phrase opening with a preposition and holding no finite verb: "On other matters ranging from ...".
+_PREPOSITION_OPENING = re.compile(
+    r"^(?:on|in|at|for|with|from|of|to|about|regarding|including|among|along|amid|despite|after|before|during|"
+    r"ranging|such as|as for|plus)\b",
+    re.IGNORECASE,
+)
+_FINITE = frozenset(
+    "is are was were be been am has have had do does did will would can could should may might must shall "
+    "said says say told tells asked added announced reported warned called made makes took takes gave gives "
+    "left leaves came comes went goes got gets saw sees found finds began begins held holds kept keeps won wins "
+    "lost loses ran runs rose rises fell falls met meets led leads paid pays sent sends set sets put puts hit hits "
+    "killed struck spent spends".split()
+)
+# A photo caption read as a sentence.
+_CAPTION = re.compile(r"^(?:pictured|above|below|left|right|top|bottom|seen here|in this (?:photo|image|picture)|file photo)\b[:,]?", re.IGNORECASE)
+_QUOTE = re.compile(r"[\"“]([^\"“”]{15,}?)[\"”]")
+_FIRST_PERSON = re.compile(r"\b(?:I|me|my|mine|we|us|our|ours)\b")
+_QUOTED_SPAN = re.compile(r"[\"“][^\"“”]*[\"”]|‘[^‘’]*’")
+_REPORTING = frozenset(
+    "said says told tells added asked according after before with from that this their they them there then "
+    "when where which while would could should also have been were what said, about into".split()
+)
+_CAPITAL_RUN = re.compile(r"(?:[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|de|van|von|al|bin|la|le))*)")
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """One version of a disputed claim: its wording and who states it."""
+
+    text: str
+    sources: tuple[str, ...]
+    article_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Dispute:
+    """Sources that report the same event differently, each version side by side.
+
+    ``kind`` is ``"figures"`` (different figures for the same thing) or
+    ``"attribution"`` (the same quotation credited to different people); ``about`` says
+    what differs. No verdict is given.
+    """
+
+    kind: str
+    about: str
+    claims: tuple[Claim, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class StoryFacts:
+    """Everything the fact stage knows about one story.
+
+    ``facts`` are most widely reported first; ``summary_facts`` are what a summarizer
+    may state (a dispute becomes one statement naming each version's sources, and other
+    facts that repeat a disputed figure are left out); ``sentence_stats`` accounts for
+    every kept sentence: ``kept`` = ``in_facts`` + the sum of ``dropped``; ``thin`` says
+    the story has too little prose to summarize.
+    """
+
+    facts: tuple[Fact, ...]
+    disputes: tuple[Dispute, ...]
+    summary_facts: tuple[Fact, ...]
+    sentence_stats: Mapping[str, object]
+    thin: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class _Features:
+    """Per-sentence features, computed once."""
+
+    names: frozenset[str]
+    figures: tuple[Figure, ...]
+    values: frozenset[str]
+    quote: frozenset[str]  # words of the longest quotation (empty when none)
+    speakers: frozenset[str]  # names outside the quotation
+    words: frozenset[str]  # every word, lower-cased
+    frame_content: frozenset[str]  # lower-case content words outside the quotation (not its speaker's names)
 
 
 def names(text: str) -> frozenset[str]:
@@ -58,15 +157,56 @@ def names(text: str) -> frozenset[str]:
 
 
 def numbers(text: str) -> frozenset[str]:
-    """The numbers a sentence states, digits or words, as digit strings.
+    """The figures a sentence states, normalised (see :mod:`summarize.numbers`).
 
     Example:
         >>> sorted(numbers("Ten people and 1,200 cattle died."))
         ['10', '1200']
     """
-    found = {m.group(0).replace(",", "") for m in _NUMBER.finditer(text)}
-    found |= {_NUMBER_WORDS[t] for t in word_tokens(text) if t in _NUMBER_WORDS}
-    return frozenset(found)
+    return figure_values(text)
+
+
+def sentence_role(text: str) -> str:
+    """``"fact"`` for a sentence that can stand alone, else why it cannot: ``"leaning"`` (its
+    subject only points back: "Ultimately, the opposite has happened.", "That was not all.",
+    or a connective opens a short remark: "But not yet."), ``"fragment"`` (a
+    prepositional phrase with no finite verb) or ``"caption"``. Such sentences still
+    serve as evidence for a fact another sentence states.
+
+    Example:
+        >>> sentence_role("On other matters ranging from arms control to embassy staff and prisoners.")
+        'fragment'
+        >>> sentence_role("Ultimately, the opposite has happened."), sentence_role("Rain flooded Paris.")
+        ('leaning', 'fact')
+    """
+    bare = text.lstrip("\"'“‘(")
+    if _CAPTION.match(bare):
+        return "caption"
+    if _LEANING.match(bare):
+        return "leaning"
+    if _PREPOSITION_OPENING.match(bare):
+        tokens = word_tokens(text)
+        if not any(t in _FINITE or (len(t) > 4 and t.endswith("ed")) for t in tokens):
+            return "fragment"
+    return "fact"
+
+
+def _features(text: str) -> _Features:
+    quotes = [m.group(1) for m in _QUOTE.finditer(text)]
+    quote = max(quotes, key=len) if quotes else ""
+    outside = _QUOTE.sub(" ", text) if quote else text
+    found = figures(text)
+    return _Features(
+        names=names(text),
+        figures=found,
+        values=frozenset(f.canonical for f in found),
+        quote=frozenset(word_tokens(quote)) if len(quote.split()) >= 4 else frozenset(),
+        speakers=names(" " + outside) if quote else frozenset(),
+        words=frozenset(word_tokens(text)),
+        frame_content=frozenset(
+            w.lower() for w in re.findall(r"\b[a-z][a-z'’-]{3,}\b", outside) if w not in _REPORTING
+        ) if quote else frozenset(),
+    )
 
 
 def story_sentences(articles: Sequence[Article], settings: "Settings") -> list[Sentence]:
@@ -85,53 +225,98 @@ def story_sentences(articles: Sequence[Article], settings: "Settings") -> list[S
     return out
 
 
-def _pair_similarity(cosine: float, a: Sentence, b: Sentence, settings: "FactSettings") -> float:
-    """Cosine similarity adjusted by agreement on names and numbers."""
-    numbers_a, numbers_b = numbers(a.text), numbers(b.text)
-    if settings.numbers_must_agree and numbers_a and numbers_b and not numbers_a & numbers_b:
-        return 0.0  # "12 dead" and "30 dead" are different claims, however alike the words
-    names_a, names_b = names(a.text), names(b.text)
-    name_overlap = len(names_a & names_b) / min(len(names_a), len(names_b)) if names_a and names_b else 0.0
-    number_match = 1.0 if numbers_a & numbers_b else 0.0
-    return cosine + settings.name_weight * name_overlap + settings.number_weight * number_match
+def _quote_conflict(a: _Features, b: _Features) -> bool:
+    """The same quotation (word Jaccard >= 0.8) credited to different named people."""
+    if not a.quote or not b.quote or not a.speakers or not b.speakers:
+        return False
+    overlap = len(a.quote & b.quote) / len(a.quote | b.quote)
+    return overlap >= 0.8 and not a.speakers & b.speakers
 
 
-def align_sentences(sentences: Sequence[Sentence], vectors: object, settings: "FactSettings") -> list[list[int]]:
-    """Group sentence indices that state the same thing.
+def _pair_scores(
+    cosine: float, a: _Features, b: _Features, settings: "FactSettings"
+) -> tuple[float, float, tuple[str, ...]]:
+    """(merge similarity, event similarity, conflicts) for two sentences.
 
-    Pairs from different articles are merged strongest first while their adjusted
-    similarity reaches ``settings.min_similarity``, and only while the merged group holds
-    at most ``settings.max_per_article`` sentences of any one article (a sentence can
-    carry two claims that another writer splits in two). Groups come back sorted by
-    their first index.
+    The event similarity is the cosine plus name agreement (figures aside): how surely the
+    two describe one event. The merge similarity adds agreement on figures and is 0 when
+    the figures conflict, when both state figures and share none (with
+    ``numbers_must_agree``), or when a quotation is credited to different people.
+    """
+    name_overlap = len(a.names & b.names) / min(len(a.names), len(b.names)) if a.names and b.names else 0.0
+    event = cosine + settings.name_weight * name_overlap
+    conflicts = conflicting_figures(a.figures, b.figures)
+    if _quote_conflict(a, b):
+        conflicts = conflicts + ("\x00quote",)
+    if conflicts:
+        return 0.0, event, conflicts
+    if (a.quote and not b.quote) or (b.quote and not a.quote):
+        quote, other = (a, b) if a.quote else (b, a)
+        if len(quote.quote & other.words) < 0.5 * len(quote.quote) and not (quote.frame_content & other.words):
+            return 0.0, event, ()  # they share only who speaks, not what is said
+    if settings.numbers_must_agree and a.values and b.values and not a.values & b.values:
+        return 0.0, event, ()  # "12 dead" and "30 dead" are different claims, however alike the words
+    number_match = 1.0 if a.values & b.values else 0.0
+    return event + settings.number_weight * number_match, event, ()
+
+
+def align_sentences(
+    sentences: Sequence[Sentence], vectors: object, settings: "FactSettings", features: Sequence[_Features] | None = None
+) -> tuple[list[list[int]], list[tuple[int, int, tuple[str, ...]]]]:
+    """Group sentence indices that state the same thing; return the groups and the disputes.
+
+    Candidate pairs come from an inverted index (:func:`summarize.pairs.candidate_pairs`,
+    ``settings.max_postings``), never from all pairs. Pairs from different articles are
+    merged strongest first while their adjusted similarity reaches
+    ``settings.min_similarity``, while the merged group holds at most
+    ``settings.max_per_article`` sentences of any one article and more than one sentence
+    of at most one article (one writer's sentence can carry two claims that another
+    writer splits in two; two writers' pairs would be a chain of distinct claims); groups
+    of one sentence per article are formed first. Groups never merge across a
+    dispute: a pair whose event similarity reaches ``min_similarity`` but whose figures
+    or quotation credits conflict. Groups come back sorted by their first index; each
+    dispute is ``(i, j, what differs)``.
     """
     n = len(sentences)
     if n == 0:
-        return []
-    cosine = (vectors @ vectors.T).toarray()  # type: ignore[operator]
+        return [], []
+    features = features if features is not None else [_features(s.text) for s in sentences]
+    owner_index = {a: k for k, a in enumerate(sorted({s.article_id for s in sentences}))}
+    owners = np.array([owner_index[s.article_id] for s in sentences])
+    first, second, cosine = candidate_pairs(vectors, owners, max_postings=settings.max_postings)
     pairs: list[tuple[float, int, int]] = []
-    for i in range(n):
-        for j in range(i + 1, n):
-            if sentences[i].article_id == sentences[j].article_id or cosine[i, j] <= 0.0:
-                continue
-            similarity = _pair_similarity(float(cosine[i, j]), sentences[i], sentences[j], settings)
-            if similarity >= settings.min_similarity:
-                pairs.append((similarity, i, j))
+    disputes: list[tuple[int, int, tuple[str, ...]]] = []
+    for i, j, cos in zip(first.tolist(), second.tolist(), cosine.tolist()):
+        similarity, event, conflicts = _pair_scores(cos, features[i], features[j], settings)
+        if conflicts and event >= settings.min_similarity:
+            disputes.append((i, j, conflicts))
+        elif similarity >= settings.min_similarity:
+            pairs.append((similarity, i, j))
     pairs.sort(key=lambda p: (-p[0], p[1], p[2]))
     group_of = list(range(n))
     members: dict[int, list[int]] = {i: [i] for i in range(n)}
-    for _, i, j in pairs:
-        gi, gj = group_of[i], group_of[j]
-        if gi == gj:
-            continue
-        per_article = Counter(sentences[k].article_id for k in members[gi] + members[gj])
-        if max(per_article.values()) > settings.max_per_article:
-            continue
-        keep, drop = min(gi, gj), max(gi, gj)
-        members[keep].extend(members.pop(drop))
-        for k in members[keep]:
-            group_of[k] = keep
-    return sorted(sorted(group) for group in members.values())
+    apart: dict[int, set[int]] = {}
+    for i, j, _ in disputes:
+        apart.setdefault(i, set()).add(j)
+        apart.setdefault(j, set()).add(i)
+    # Two passes: first one sentence per article; then a group may take a second (up to
+    # max_per_article) sentence of one article, when a sentence of another article carries
+    # both claims. Two articles with two sentences each would be a chain, not a carrier.
+    for cap in (1, settings.max_per_article):
+        for _, i, j in pairs:
+            gi, gj = group_of[i], group_of[j]
+            if gi == gj:
+                continue
+            per_article = Counter(sentences[k].article_id for k in members[gi] + members[gj])
+            if max(per_article.values()) > cap or sum(1 for c in per_article.values() if c > 1) > 1:
+                continue
+            if any(group_of[other] == gj for k in members[gi] for other in apart.get(k, ())):
+                continue  # the two groups hold versions of a disputed claim
+            keep, drop = min(gi, gj), max(gi, gj)
+            members[keep].extend(members.pop(drop))
+            for k in members[keep]:
+                group_of[k] = keep
+    return sorted(sorted(group) for group in members.values()), disputes
 
 
 def _phrasing_cost(sentence: Sentence, salience: float, settings: "FactSettings") -> float:
@@ -142,17 +327,13 @@ def _phrasing_cost(sentence: Sentence, salience: float, settings: "FactSettings"
     return cost
 
 
-def build_facts(articles: Sequence[Article], copies: Mapping[str, str], settings: "Settings") -> tuple[Fact, ...]:
-    """All facts of one story, most widely reported first.
+def _first_person(text: str) -> bool:
+    """First person outside quotation marks: the writer speaking, not a report."""
+    return bool(_FIRST_PERSON.search(_QUOTED_SPAN.sub(" ", text)))
 
-    A fact is a representative sentence plus the articles that state it. Its
-    ``independent_ids`` count copies of one story once and a publisher once; its
-    ``sources`` are the reporting articles' source names (the article id where there is
-    none). The representative is the group's most neutral complete phrasing: the lowest
-    ``neutrality_weight`` x subjectivity (VADER lexicon) minus salience, with a penalty
-    for openings that lean on an earlier sentence ("He", "Her name is"); a member cut off by
-    an excerpt phrases the fact only when no member is complete. Facts are sorted by source count
-    (descending), then salience (descending), then text.
+
+def build_facts(articles: Sequence[Article], copies: Mapping[str, str], settings: "Settings") -> tuple[Fact, ...]:
+    """All facts of one story, most widely reported first (see :func:`analyze_story`).
 
     Example:
         >>> from cluster import Article
@@ -160,37 +341,233 @@ def build_facts(articles: Sequence[Article], copies: Mapping[str, str], settings
         >>> facts = build_facts([Article("a", "Rain flooded Paris on Monday, closing 12 schools.", source="AP"),
         ...                      Article("b", "Heavy rain flooded Paris on Monday and 12 schools closed.", source="BBC")],
         ...                     {}, Settings())
-        >>> facts[0].source_count, facts[0].sources
-        (2, ('AP', 'BBC'))
+        >>> facts[0].source_count, facts[0].sources, [e.publisher for e in facts[0].evidence]
+        (2, ('AP', 'BBC'), ['AP', 'BBC'])
+    """
+    return analyze_story(articles, copies, settings).facts
+
+
+def analyze_story(articles: Sequence[Article], copies: Mapping[str, str], settings: "Settings") -> StoryFacts:
+    """Facts, disputes, what a summary may state, and the sentence accounting of one story.
+
+    A fact is a group of aligned sentences that holds at least one sentence able to stand
+    alone (:func:`sentence_role`); every member is its evidence, one entry per article
+    (an article's two members are joined). ``source_count`` counts the evidence's
+    independent sources (copies of one story and one publisher count once). The fact is
+    phrased by its most neutral complete stand-alone member: the lowest
+    ``neutrality_weight`` x subjectivity (VADER lexicon) minus salience; a member cut off
+    by an excerpt phrases it only when no member is complete. A group of sentences that
+    cannot stand alone is no fact; its sentences are counted in
+    ``sentence_stats["dropped"]`` by reason. Facts are sorted by source count
+    (descending), then salience (descending), then text.
     """
     sentences = story_sentences(articles, settings)
     if not sentences:
-        return ()
+        return StoryFacts((), (), (), {"kept": 0, "in_facts": 0, "dropped": {}}, thin=True)
+    fact_settings = settings.facts
     by_id = {a.id: a for a in articles}
+    features = [_features(s.text) for s in sentences]
+    roles = [sentence_role(s.text) for s in sentences]
     ranker = SentenceRanker.from_settings(settings.salience).fit([s.text for s in sentences])
     texts = {a.id: " ".join(s.text for s in sentences if s.article_id == a.id) or a.text for a in articles}
     titles = {a.id: a.title or "" for a in articles}
-    salience = ranker.score(sentences, texts, titles)
-    groups = align_sentences(sentences, ranker.transform([s.text for s in sentences]), settings.facts)
+    vectors = ranker.transform([s.text for s in sentences])
+    salience = ranker.score(sentences, texts, titles, max_postings=fact_settings.max_postings)
+    groups, dispute_pairs = align_sentences(sentences, vectors, fact_settings, features)
 
     keys = independent_source_keys(list(by_id.values()), copies)
-    facts = []
-    for group in groups:
-        # A complete member always phrases the fact before one cut off by an excerpt.
+    fact_of: dict[int, int] = {}  # group index -> fact index
+    facts: list[Fact] = []
+    dropped: Counter[str] = Counter()
+    for g, group in enumerate(groups):
+        standing = [k for k in group if roles[k] == "fact"]
+        if not standing:
+            dropped.update(roles[k] for k in group)
+            continue
         best = min(
-            group,
-            key=lambda k: (is_truncated(sentences[k].text), _phrasing_cost(sentences[k], float(salience[k]), settings.facts), k),
+            standing,
+            key=lambda k: (is_truncated(sentences[k].text), _phrasing_cost(sentences[k], float(salience[k]), fact_settings), k),
         )
         article_ids = tuple(sorted({sentences[k].article_id for k in group}))
-        support = settings.facts.support_bonus * (len({keys[a] for a in article_ids}) - 1)
+        evidence = tuple(
+            Evidence(
+                article_id=a,
+                publisher=by_id[a].source or a,
+                text=" ".join(sentences[k].text for k in group if sentences[k].article_id == a),
+                source_key=keys[a],
+            )
+            for a in article_ids
+        )
+        independent = tuple(sorted({keys[a] for a in article_ids}))
+        support = fact_settings.support_bonus * (len(independent) - 1)
+        fact_of[g] = len(facts)
         facts.append(
             Fact(
                 text=sentences[best].text,
                 article_ids=article_ids,
                 sources=tuple(sorted({by_id[a].source or a for a in article_ids})),
-                independent_ids=tuple(sorted({keys[a] for a in article_ids})),
+                independent_ids=independent,
                 salience=float(np.max(salience[group])) + support,
                 position=min(sentences[k].position for k in group),
+                evidence=evidence,
             )
         )
-    return tuple(sorted(facts, key=lambda f: (-f.source_count, -f.salience, f.text)))
+
+    group_index = {k: g for g, group in enumerate(groups) for k in group}
+    disputes, disputed_facts, disputed_figures = _disputes(dispute_pairs, group_index, fact_of, facts, features, groups)
+    facts = [replace(f, disputed=True) if i in disputed_facts else f for i, f in enumerate(facts)]
+    order = sorted(range(len(facts)), key=lambda i: (-facts[i].source_count, -facts[i].salience, facts[i].text))
+    summary_facts = _summary_facts(facts, disputes, disputed_facts, disputed_figures, features, groups, fact_of)
+    kept_words = sum(len(sentences[k].text.split()) for k in range(len(sentences)) if roles[k] == "fact")
+    stats = {"kept": len(sentences), "in_facts": len(sentences) - sum(dropped.values()), "dropped": dict(sorted(dropped.items()))}
+    return StoryFacts(
+        facts=tuple(facts[i] for i in order),
+        disputes=tuple(d for d, _ in disputes),
+        summary_facts=summary_facts,
+        sentence_stats=stats,
+        thin=kept_words < fact_settings.thin_words,
+    )
+
+
+def _disputes(
+    dispute_pairs: Sequence[tuple[int, int, tuple[str, ...]]],
+    group_index: Mapping[int, int],
+    fact_of: Mapping[int, int],
+    facts: Sequence[Fact],
+    features: Sequence[_Features],
+    groups: Sequence[Sequence[int]],
+) -> tuple[list[tuple[Dispute, tuple[int, ...]]], set[int], set[tuple[str, str]]]:
+    """Disputes between facts: connected facts of dispute pairs, each version once."""
+    parent: dict[int, int] = {}
+
+    def find(x: int) -> int:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    about: dict[tuple[int, int], set[str]] = {}
+    for i, j, conflicts in dispute_pairs:
+        gi, gj = group_index[i], group_index[j]
+        if gi == gj or gi not in fact_of or gj not in fact_of:
+            continue  # a version that is no fact (a fragment) is no side of a dispute
+        fi, fj = fact_of[gi], fact_of[gj]
+        if set(facts[fi].independent_ids) == set(facts[fj].independent_ids):
+            continue  # one source disagreeing with itself (an update) is no dispute between sources
+        parent[find(fi)] = find(fj)
+        about.setdefault((min(fi, fj), max(fi, fj)), set()).update(conflicts)
+    components: dict[int, list[int]] = {}
+    for f in sorted(parent):
+        components.setdefault(find(f), []).append(f)
+    out: list[tuple[Dispute, tuple[int, ...]]] = []
+    disputed: set[int] = set()
+    disputed_figures: set[tuple[str, str]] = set()
+    for members in components.values():
+        members = sorted(members, key=lambda f: (-facts[f].source_count, facts[f].text))
+        keys = sorted({k for pair, ks in about.items() if pair[0] in members for k in ks})
+        quote = "\x00quote" in keys
+        figure_keys = [k for k in keys if k != "\x00quote"]
+        for f in members:
+            for k in groups[[g for g, fi in fact_of.items() if fi == f][0]]:
+                disputed_figures.update((fig.key, fig.canonical) for fig in features[k].figures if fig.key in figure_keys)
+        if quote:
+            kind, what = "attribution", "who is quoted"
+        else:
+            kind, what = "figures", "figures for " + ", ".join(repr(k) for k in figure_keys)
+        claims = tuple(Claim(text=facts[f].text, sources=facts[f].sources, article_ids=facts[f].article_ids) for f in members)
+        out.append((Dispute(kind=kind, about=what, claims=claims), tuple(members)))
+        disputed.update(members)
+    out.sort(key=lambda d: d[0].claims[0].text)
+    return out, disputed, disputed_figures
+
+
+def _attributed(dispute: Dispute, versions: Sequence[Fact]) -> str:
+    """One sentence stating each version of a dispute with its sources, no verdict."""
+    first = versions[0]
+    who = lambda fact: ", ".join(fact.sources)  # noqa: E731
+    body = first.text.rstrip()
+    if body.endswith("."):
+        body = body[:-1]
+    if dispute.kind == "figures" and not dispute_keys_unknown(dispute):
+        inline = _inline_figures(versions)
+        if inline:
+            return inline
+    others = []
+    for fact in versions[1:]:
+        if dispute.kind == "attribution":
+            outside = _QUOTED_SPAN.sub(" ", fact.text)
+            runs = [r for r in _CAPITAL_RUN.findall(outside) if len(r.split()) >= 2] or _CAPITAL_RUN.findall(outside)
+            speaker = max(runs, key=len) if runs else "someone else"
+            others.append(f"{who(fact)} attributes it to {speaker}")
+        else:
+            others.append(f"{who(fact)} reports: {fact.text.rstrip('.')}")
+    if body.split(maxsplit=1)[0] in ("A", "An", "The"):
+        body = body[:1].lower() + body[1:]
+    return f"According to {who(first)}, {body}; " + "; ".join(others) + "."
+
+
+def dispute_keys_unknown(dispute: Dispute) -> bool:
+    return not dispute.about.startswith("figures for ")
+
+
+def _inline_figures(versions: Sequence[Fact]) -> str | None:
+    """The first version with each differing figure replaced by every version's figure and
+    sources ("killed 12 (wire-one) or 15 (city-paper) people"), when the versions differ
+    only in their figures; else None."""
+    texts = [v.text for v in versions]
+    split = [re.split(r"(\d[\d,.\u00a0\u2009\u202f]*\d|\d)", t) for t in texts]
+    if len({len(parts) for parts in split}) != 1:
+        return None
+    words = [[p for k, p in enumerate(parts) if k % 2 == 0] for parts in split]
+    if any(w != words[0] for w in words[1:]):
+        return None  # more than the figures differs
+    out = []
+    for k, piece in enumerate(split[0]):
+        if k % 2 == 0:
+            out.append(piece)
+            continue
+        values = [parts[k] for parts in split]
+        if len(set(values)) == 1:
+            out.append(piece)
+        else:
+            out.append(" or ".join(f"{value} ({', '.join(v.sources)})" for value, v in zip(values, versions)))
+    return "".join(out)
+
+
+def _summary_facts(
+    facts: Sequence[Fact],
+    disputes: Sequence[tuple[Dispute, tuple[int, ...]]],
+    disputed: set[int],
+    disputed_figures: set[tuple[str, str]],
+    features: Sequence[_Features],
+    groups: Sequence[Sequence[int]],
+    fact_of: Mapping[int, int],
+) -> tuple[Fact, ...]:
+    """What a summary may state: undisputed facts that repeat no disputed figure, written
+    in the third person, plus one attributed statement per dispute."""
+    group_of_fact = {f: g for g, f in fact_of.items()}
+    out: list[Fact] = []
+    for i, fact in enumerate(facts):
+        if i in disputed:
+            continue
+        figs = {(fig.key, fig.canonical) for k in groups[group_of_fact[i]] for fig in features[k].figures}
+        if figs & disputed_figures:
+            continue  # would state a disputed figure as if agreed
+        out.append(fact)
+    writer_free = [f for f in out if not _first_person(f.text)]
+    out = writer_free if writer_free else out
+    for dispute, members in disputes:
+        versions = [facts[f] for f in members]
+        out.append(
+            Fact(
+                text=_attributed(dispute, versions),
+                article_ids=tuple(sorted({a for v in versions for a in v.article_ids})),
+                sources=tuple(sorted({s for v in versions for s in v.sources})),
+                independent_ids=tuple(sorted({k for v in versions for k in v.independent_ids})),
+                salience=max(v.salience for v in versions),
+                position=min(v.position for v in versions),
+                evidence=tuple(e for v in versions for e in v.evidence),
+            )
+        )
+    return tuple(sorted(out, key=lambda f: (-f.source_count, -f.salience, f.text)))

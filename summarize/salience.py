@@ -102,11 +102,16 @@ class SentenceRanker:
         sentences: Sequence[Sentence],
         article_texts: Mapping[str, str],
         titles: Mapping[str, str] | None = None,
+        *,
+        max_postings: int = 200,
     ) -> np.ndarray:
-        """One salience score per sentence, in input order.
+        """One salience score per sentence, in input order (float64, shape ``(n,)``).
 
         ``article_texts`` maps each article id to the text the centrality signal compares
         against; ``titles`` maps article ids to titles (missing or empty: no title signal).
+        Support is read from candidate pairs (:func:`summarize.pairs.candidate_pairs` with
+        ``max_postings``) and centrality from the sum of the article vectors, so memory
+        and time grow with the sentences, not their square.
         """
         if not sentences:
             return np.zeros(0)
@@ -116,16 +121,22 @@ class SentenceRanker:
         documents = self.transform([article_texts[a] for a in article_ids])
         owner = np.array([index.get(s.article_id, -1) for s in sentences])
 
-        to_documents = (rows @ documents.T).toarray()
-        other = owner[:, None] != np.arange(len(article_ids))[None, :]
+        # mean cosine to the other articles = (cosine to the sum of all articles - to its own) / (articles - 1)
+        to_all = np.asarray(rows @ np.asarray(documents.sum(axis=0)).ravel()).ravel()
+        own_rows = documents[np.maximum(owner, 0)]
+        to_own = np.where(owner >= 0, np.asarray(rows.multiply(own_rows).sum(axis=1)).ravel(), 0.0)
         if len(article_ids) > 1:
-            centrality = np.where(other, to_documents, 0.0).sum(axis=1) / np.maximum(other.sum(axis=1), 1)
+            others = np.where(owner >= 0, len(article_ids) - 1, len(article_ids))
+            centrality = (to_all - to_own) / others
         else:
-            centrality = to_documents[:, 0] if len(article_ids) else np.zeros(len(sentences))
+            centrality = to_own if len(article_ids) else np.zeros(len(sentences))
 
-        pairwise = (rows @ rows.T).toarray()
-        foreign = owner[:, None] != owner[None, :]
-        support = np.where(foreign, pairwise, 0.0).max(axis=1) if len(sentences) > 1 else np.zeros(1)
+        from .pairs import candidate_pairs
+
+        support = np.zeros(len(sentences))
+        first, second, cosine = candidate_pairs(rows, owner, max_postings=max_postings)
+        np.maximum.at(support, first, cosine)
+        np.maximum.at(support, second, cosine)
 
         title_texts = [t for a in article_ids if (t := (titles or {}).get(a) or "").strip()]
         if title_texts:

@@ -5,7 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol, Sequence, runtime_checkable
 
-__all__ = ["Fact", "StoryInput", "Summary", "Summarizer"]
+__all__ = ["Evidence", "Fact", "StoryInput", "Summary", "Summarizer"]
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """What one article says in support of a fact: its sentence(s), and whose they are.
+
+    ``source_key`` names the article's independent source (copies of one story and one
+    publisher share a key), which is what a fact's ``source_count`` counts.
+    """
+
+    article_id: str
+    publisher: str
+    text: str
+    source_key: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,9 +37,14 @@ class Fact:
     independent_ids: tuple[str, ...]
     salience: float = 0.0
     position: int = 0  # earliest sentence position among its reports (0: an article's first sentence)
+    evidence: tuple[Evidence, ...] = ()
+    disputed: bool = False  # one version of a claim other sources state differently
 
     @property
     def source_count(self) -> int:
+        """Independent sources: distinct evidence keys (``independent_ids`` when no evidence is attached)."""
+        if self.evidence:
+            return len({e.source_key for e in self.evidence})
         return len(self.independent_ids)
 
 

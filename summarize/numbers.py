@@ -1,0 +1,211 @@
+"""Figures in a sentence, normalised so that equal amounts compare equal.
+
+"2,000", "2 000" (space, thin or no-break space), "2.000.000" and "two thousand" are the
+same count; "$1.5 billion", "$1,500 million", "US$1.5bn" and "1.5 billion dollars" are
+the same amount of US dollars; "4%", "4 percent" and "four per cent" the same share.
+Number words are read by text2num (``alpha2digit``, English); grouping, scale words
+(thousand, million/m/mn, billion/bn/b, trillion/tn/tr), percent forms and currency
+symbols and ISO 4217 codes by the rules below.
+
+Each figure carries a *key*: the content word it counts ("12 people", "killed 12" ->
+``people``/``killed``), which is how two sentences' figures for the same thing are
+compared (:func:`conflicting_figures`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+
+__all__ = ["Figure", "figures", "figure_values", "conflicting_figures"]
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """One figure: ``value`` is canonical (``"1500000000"``, ``"4"``), ``unit`` is a currency
+    code, ``"%"`` or ``""`` (a count), ``key`` the word it counts (may be ``""``) and
+    ``year`` whether it reads as a calendar year (1900-2099 with no unit).
+
+    Example:
+        >>> figures("The plan costs $1.5bn.")[0]
+        Figure(value='1500000000', unit='USD', key='cost', year=False, surface='$1.5bn')
+    """
+
+    value: str
+    unit: str
+    key: str
+    year: bool = False
+    surface: str = ""  # the figure as written (after number words became digits)
+
+    @property
+    def canonical(self) -> str:
+        """``unit:value`` (``"USD:1500000000"``), or the bare value for a count."""
+        return f"{self.unit}:{self.value}" if self.unit else self.value
+
+
+_SYMBOLS = {"$": "USD", "us$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "₩": "KRW", "₽": "RUB", "a$": "AUD", "c$": "CAD", "hk$": "HKD"}
+_CODES = "USD|EUR|GBP|JPY|CNY|RMB|INR|CHF|CAD|AUD|HKD|KRW|RUB|BRL|MXN|ZAR|SEK|NOK|DKK|PLN|TRY"
+_CURRENCY_WORDS = {
+    "dollar": "USD", "dollars": "USD", "euro": "EUR", "euros": "EUR", "pound": "GBP", "pounds": "GBP",
+    "sterling": "GBP", "yen": "JPY", "yuan": "CNY", "renminbi": "CNY", "rupee": "INR", "rupees": "INR",
+}  # fmt: skip
+_SCALES = {
+    "thousand": 3, "k": 3, "million": 6, "millions": 6, "m": 6, "mn": 6, "mln": 6, "billion": 9, "billions": 9,
+    "bn": 9, "b": 9, "trillion": 12, "trillions": 12, "tn": 12, "tr": 12, "lakh": 5, "crore": 7, "thou": 3,
+}  # fmt: skip
+_DIGIT_SCALE = re.compile(r"(\d)\s?(thousands?|millions?|billions?|trillions?)\b", re.IGNORECASE)
+_SHORT_SCALE = {"thousand": "thou", "million": "mn", "billion": "bn", "trillion": "tn"}
+_SPACES = "\u00a0\u2009\u202f"
+_FIGURE = re.compile(
+    rf"(?<![\d:.,])(?P<pre>(?:US|HK|[AC])?\$|[€£¥₹₩₽]|\b(?:{_CODES})\s?)?"
+    rf"(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d{{1,3}}(?:[{_SPACES}]\d{{3}})+(?:[.,]\d+)?|\d{{1,3}}(?: \d{{3}})+(?![\d.,])"
+    r"|\d{1,3}(?:\.\d{3}){2,}(?:,\d+)?|\d+(?:[.,]\d+)?)"
+    r"(?P<scale>\s?(?:thousand|millions?|billions?|trillions?|lakh|crore|thou|mn|mln|bn|tn)\b|(?:k|m|b|tr)\b)?"
+    rf"(?P<post>\s?(?:%|per\s?cent\b|percent\b|pc\b|percentage points?\b)|\s?(?:{_CODES})\b"
+    r"|\s(?:dollars?|euros?|pounds?|sterling|yen|yuan|renminbi|rupees?)\b)?(?![:\d])",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+_STOP = frozenset(
+    "a an the of to in on at for by with from and or as is are was were be been has have had it its this that "
+    "than more less about some over under nearly almost around least most up down after before since per each "
+    "who which said says according above below roughly just only nearly almost another other another total".split()
+)
+
+
+@lru_cache(maxsize=1)
+def _alpha2digit():  # type: ignore[no-untyped-def]
+    from text_to_num import alpha2digit
+
+    return alpha2digit
+
+
+def _words_to_digits(text: str) -> str:
+    """Number words as digits ("twelve" -> "12", "a dozen" -> "12"); "one" alone stays a word."""
+    # a scale after digits is written short so that text2num leaves it alone ("1.5 billion" -> "1.5 bn")
+    text = _DIGIT_SCALE.sub(lambda m: m.group(1) + " " + _SHORT_SCALE[m.group(2).lower().rstrip("s")], text)
+    text = re.sub(r"\b(?:a|one)\s+dozen\b", "12", text, flags=re.IGNORECASE)
+    text = re.sub(r"\bdozens?\b", "12", text) if re.search(r"\b\d+\s+dozen\b", text) else text
+    if not re.search(r"(?i)\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+                     r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
+                     r"hundred|thousand|million|billion)\b", text):
+        return text
+    try:
+        return _alpha2digit()(text, "en")
+    except Exception:  # a text2num parse failure leaves the words as they are  # noqa: BLE001
+        return text
+
+
+def _parse(num: str) -> Decimal | None:
+    """A figure's digits as a Decimal, with its grouping read (comma, space, dot groups)."""
+    digits = num
+    for space in " " + _SPACES:
+        digits = digits.replace(space, "")
+    if re.fullmatch(r"\d{1,3}(?:\.\d{3}){2,}(?:,\d+)?", digits):  # 2.000.000 or 1.234.567,5
+        digits = digits.replace(".", "").replace(",", ".")
+    elif re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", digits):
+        digits = digits.replace(",", "")
+    elif re.fullmatch(r"\d+,\d{1,2}", digits):  # a decimal comma: "1,5"
+        digits = digits.replace(",", ".")
+    elif re.fullmatch(r"\d{1,3}\.000", digits):  # "2.000": grouping (a decimal is not written with three zeros)
+        digits = digits.replace(".", "")
+    else:
+        digits = digits.replace(",", "")
+    try:
+        return Decimal(digits)
+    except InvalidOperation:
+        return None
+
+
+def _key(text: str, start: int, end: int) -> str:
+    """The content word a figure counts: the next word unless it is a stop word, else the previous one."""
+    after = _WORD.search(text, end, min(len(text), end + 40))
+    if after and after.group(0).lower() not in _STOP and after.start() - end <= 3:
+        return _singular(after.group(0))
+    before = [w for w in _WORD.findall(text[max(0, start - 40) : start]) if w.lower() not in _STOP]
+    return _singular(before[-1]) if before else ""
+
+
+def _singular(word: str) -> str:
+    word = re.sub(r"['’]s$", "", word.lower())
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+
+
+def figures(text: str) -> tuple[Figure, ...]:
+    """The figures ``text`` states, in order (number words included).
+
+    Example:
+        >>> [f.canonical for f in figures("Twelve people died; 2 000 fled and $1,500 million was pledged.")]
+        ['12', '2000', 'USD:1500000000']
+        >>> [f.canonical for f in figures("Prices rose 4 per cent, or 1.5bn euros.")]
+        ['%:4', 'EUR:1500000000']
+    """
+    text = _words_to_digits(text)
+    found = []
+    for match in _FIGURE.finditer(text):
+        value = _parse(match.group("num"))
+        if value is None:
+            continue
+        scale = (match.group("scale") or "").strip().lower()
+        if scale:
+            if scale in ("m", "b", "k", "tr") and not match.group("pre") and not (match.group("post") or "").strip():
+                scale = ""  # "5m", "3k" without money: metres, a distance, a count of thousands - left unscaled
+            if scale:
+                value *= Decimal(10) ** _SCALES[scale]
+        pre = (match.group("pre") or "").strip().lower()
+        post = (match.group("post") or "").strip().lower()
+        unit = ""
+        if pre:
+            unit = _SYMBOLS.get(pre, pre.upper())
+        elif post.startswith("percentage"):
+            unit = "pp"
+        elif post.startswith(("%", "per", "pc")):
+            unit = "%"
+        elif post:
+            unit = _CURRENCY_WORDS.get(post, post.upper())
+        unit = "CNY" if unit == "RMB" else unit
+        canonical = format(value.normalize(), "f")
+        if "." in canonical:
+            canonical = canonical.rstrip("0").rstrip(".")
+        year = not unit and not scale and re.fullmatch(r"(?:19|20)\d\d", match.group("num")) is not None
+        key = _key(text, match.start(), match.end())
+        found.append(Figure(value=canonical, unit=unit, key=key, year=year, surface=match.group(0).strip()))
+    return tuple(found)
+
+
+def figure_values(text: str) -> frozenset[str]:
+    """The canonical figures of ``text`` (see :attr:`Figure.canonical`).
+
+    Example:
+        >>> figure_values("$1.5 billion") == figure_values("US$1,500 million") == figure_values("1.5bn dollars")
+        True
+    """
+    return frozenset(f.canonical for f in figures(text))
+
+
+def conflicting_figures(a: tuple[Figure, ...], b: tuple[Figure, ...]) -> tuple[str, ...]:
+    """The keys on which two sentences state different figures and no common one.
+
+    A key is the counted word and the unit ("people" counts, "rose" in US dollars); a
+    figure that the other sentence states under any key is no conflict. Years are left out ("in 2019" beside "in 2020" is a different time, not a different
+    toll); figures without a key are compared only when neither sentence has keyed ones.
+
+    Example:
+        >>> conflicting_figures(figures("An explosion killed 12 people and injured 40."),
+        ...                     figures("An explosion killed 15 people and injured 40."))
+        ('people',)
+    """
+    def by_key(items: tuple[Figure, ...]) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = {}
+        for f in items:
+            if not f.year and f.key:
+                out.setdefault(f.key if not f.unit else f"{f.key} ({f.unit})", set()).add(f.canonical)
+        return out
+
+    keyed_a, keyed_b = by_key(a), by_key(b)
+    all_a, all_b = {f.canonical for f in a}, {f.canonical for f in b}
+    return tuple(
+        sorted(k for k in keyed_a.keys() & keyed_b.keys() if not keyed_a[k] & all_b and not keyed_b[k] & all_a)
+    )
