@@ -1,7 +1,7 @@
 """storyfold.summarize: facts with independent-source counts and one summary per story.
 
 Names are imported on first use, so ``import summarize`` (and ``storyfold --help``) stay
-fast and scikit-learn, pysbd or transformers load only when needed.
+fast and scikit-learn, text2num or transformers load only when needed.
 
 Example:
     >>> from summarize import load_settings, summarize_clustering, digest_to_dict

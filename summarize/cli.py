@@ -116,6 +116,14 @@ SummarizerOpt = Annotated[Optional[str], typer.Option("--summarizer", metavar="N
 ModelOpt = Annotated[Optional[str], typer.Option("--model", metavar="NAME", help="BART model id or local folder (bart.model).")]
 DeviceOpt = Annotated[Optional[str], typer.Option("--device", metavar="DEVICE", help="auto, cpu or cuda (bart.device).")]
 MaxWordsOpt = Annotated[Optional[int], typer.Option("--max-words", metavar="N", help="Summary length budget in words (summary.max_words).")]
+FactsOpt = Annotated[
+    Optional[str],
+    typer.Option(
+        "--facts",
+        metavar="N|all",
+        help="Single-source facts listed per story: a number, or 'all' (facts.max_single_source; multi-source facts are always listed).",
+    ),
+]
 TimestampOpt = Annotated[bool, typer.Option("--timestamp", help="Add generated_at to the digest (the output then differs between runs).")]
 StoreOpt = Annotated[Optional[Path], typer.Option("--store", metavar="FILE", help="SQLite story store: add the new articles, join them to the stored stories of the last stories.max_days_apart days, keep story ids across runs, and write only new or changed stories.")]
 AllStoriesOpt = Annotated[bool, typer.Option("--all-stories", help="With --store: write every live story, not only the new or changed ones.")]
@@ -208,6 +216,7 @@ FLAGS: dict[str, tuple[str, str]] = {
     "model": ("--model", "bart.model"),
     "device": ("--device", "bart.device"),
     "max_words": ("--max-words", "summary.max_words"),
+    "facts": ("--facts", "facts.max_single_source"),
 }
 
 
@@ -246,6 +255,17 @@ def _settings(config: Path | None, console: "_Console | None" = None, **options:
             raise ConfigError(f"{flags}{where}: {exc}", table=table, key=exc.key, value=exc.value) from None
         settings = dataclasses.replace(settings, **{table: updated})
     return settings
+
+
+def _facts_limit(value: str | None) -> int | None:
+    """``--facts``: ``all`` is -1 (every fact), a number is itself; anything else is a usage error."""
+    if value is None:
+        return None
+    if value.strip().lower() == "all":
+        return -1
+    if value.strip().isdigit():
+        return int(value)
+    raise typer.BadParameter(f"{value!r} is not a number or 'all'", param_hint="--facts")
 
 
 @contextlib.contextmanager
@@ -369,6 +389,7 @@ def summarize_command(
     model: ModelOpt = None,
     device: DeviceOpt = None,
     max_words: MaxWordsOpt = None,
+    facts: FactsOpt = None,
     timestamp: TimestampOpt = False,
     fmt: FormatOpt = None,
     quiet: QuietOpt = False,
@@ -380,7 +401,7 @@ def summarize_command(
     console = _Console(quiet, verbose)
     chosen = _issue_format(fmt, output, "json")
     with _errors():
-        settings = _settings(config, console, summarizer=summarizer, model=model, device=device, max_words=max_words)
+        settings = _settings(config, console, summarizer=summarizer, model=model, device=device, max_words=max_words, facts=_facts_limit(facts))
         clustering = read_clustering(clusters, warn=console.warn)
         _write(_summarize(clustering, settings, console, timestamp), output, chosen, console)
 
@@ -398,6 +419,7 @@ def run_command(
     model: ModelOpt = None,
     device: DeviceOpt = None,
     max_words: MaxWordsOpt = None,
+    facts: FactsOpt = None,
     timestamp: TimestampOpt = False,
     store: StoreOpt = None,
     all_stories: AllStoriesOpt = False,
@@ -422,6 +444,7 @@ def run_command(
             model=model,
             device=device,
             max_words=max_words,
+            facts=_facts_limit(facts),
         )
         if store is not None:
             _write(_run_with_store(inputs, store, settings, console, timestamp, now, all_stories), output, chosen, console, template)

@@ -182,7 +182,7 @@ def sentence_role(text: str) -> str:
     bare = text.lstrip("\"'“‘(")
     if _CAPTION.match(bare):
         return "caption"
-    if _LEANING.match(bare):
+    if _LEANING.match(text):  # a quotation opening the sentence is the speaker's claim, whatever its first word
         return "leaning"
     if _PREPOSITION_OPENING.match(bare):
         tokens = word_tokens(text)
@@ -260,8 +260,19 @@ def _pair_scores(
     return event + settings.number_weight * number_match, event, ()
 
 
+def _sentence_pairs(sentences: Sequence[Sentence], vectors: object, max_postings: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Candidate pairs of sentences from different articles (see :func:`candidate_pairs`)."""
+    owner_index = {a: k for k, a in enumerate(sorted({s.article_id for s in sentences}))}
+    owners = np.array([owner_index[s.article_id] for s in sentences])
+    return candidate_pairs(vectors, owners, max_postings=max_postings)
+
+
 def align_sentences(
-    sentences: Sequence[Sentence], vectors: object, settings: "FactSettings", features: Sequence[_Features] | None = None
+    sentences: Sequence[Sentence],
+    vectors: object,
+    settings: "FactSettings",
+    features: Sequence[_Features] | None = None,
+    pairs: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
 ) -> tuple[list[list[int]], list[tuple[int, int, tuple[str, ...]]]]:
     """Group sentence indices that state the same thing; return the groups and the disputes.
 
@@ -281,9 +292,7 @@ def align_sentences(
     if n == 0:
         return [], []
     features = features if features is not None else [_features(s.text) for s in sentences]
-    owner_index = {a: k for k, a in enumerate(sorted({s.article_id for s in sentences}))}
-    owners = np.array([owner_index[s.article_id] for s in sentences])
-    first, second, cosine = candidate_pairs(vectors, owners, max_postings=settings.max_postings)
+    first, second, cosine = pairs if pairs is not None else _sentence_pairs(sentences, vectors, settings.max_postings)
     pairs: list[tuple[float, int, int]] = []
     disputes: list[tuple[int, int, tuple[str, ...]]] = []
     for i, j, cos in zip(first.tolist(), second.tolist(), cosine.tolist()):
@@ -372,8 +381,9 @@ def analyze_story(articles: Sequence[Article], copies: Mapping[str, str], settin
     texts = {a.id: " ".join(s.text for s in sentences if s.article_id == a.id) or a.text for a in articles}
     titles = {a.id: a.title or "" for a in articles}
     vectors = ranker.transform([s.text for s in sentences])
-    salience = ranker.score(sentences, texts, titles, max_postings=fact_settings.max_postings)
-    groups, dispute_pairs = align_sentences(sentences, vectors, fact_settings, features)
+    pairs = _sentence_pairs(sentences, vectors, fact_settings.max_postings)
+    salience = ranker.score(sentences, texts, titles, rows=vectors, pairs=pairs)
+    groups, dispute_pairs = align_sentences(sentences, vectors, fact_settings, features, pairs)
 
     keys = independent_source_keys(list(by_id.values()), copies)
     fact_of: dict[int, int] = {}  # group index -> fact index

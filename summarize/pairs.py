@@ -40,19 +40,25 @@ def candidate_pairs(rows: Any, owners: np.ndarray, *, max_postings: int = 200) -
     empty = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0))
     if n < 2:
         return empty
-    columns = rows.tocsc()
-    frequency = np.diff(columns.indptr)
+    csr = rows.tocsr()
+    frequency = np.bincount(csr.indices, minlength=csr.shape[1])
+    if frequency.max(initial=0) <= max_postings:
+        # no term is too common: the sparse product holds every cosine above zero already
+        product = (csr @ csr.T).tocoo()
+        keep = (product.row < product.col) & (owners[product.row] != owners[product.col]) & (product.data > 0.0)
+        first, second, cosine = product.row[keep].astype(np.int64), product.col[keep].astype(np.int64), product.data[keep]
+        order = np.lexsort((second, first))
+        return first[order], second[order], cosine[order].astype(np.float64)
     usable = np.flatnonzero((frequency >= 2) & (frequency <= max_postings))
     if usable.size == 0:
         return empty
-    binary = columns[:, usable].tocsr()
+    binary = csr[:, usable]
     binary.data = np.ones_like(binary.data)
     shared = (binary @ binary.T).tocoo()
     keep = (shared.row < shared.col) & (owners[shared.row] != owners[shared.col])
     first, second = shared.row[keep].astype(np.int64), shared.col[keep].astype(np.int64)
     order = np.lexsort((second, first))
     first, second = first[order], second[order]
-    csr = rows.tocsr()
     cosine = np.empty(first.size)
     for start in range(0, first.size, _BLOCK):
         stop = start + _BLOCK

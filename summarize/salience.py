@@ -104,6 +104,8 @@ class SentenceRanker:
         titles: Mapping[str, str] | None = None,
         *,
         max_postings: int = 200,
+        rows: Any = None,
+        pairs: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
     ) -> np.ndarray:
         """One salience score per sentence, in input order (float64, shape ``(n,)``).
 
@@ -111,13 +113,15 @@ class SentenceRanker:
         against; ``titles`` maps article ids to titles (missing or empty: no title signal).
         Support is read from candidate pairs (:func:`summarize.pairs.candidate_pairs` with
         ``max_postings``) and centrality from the sum of the article vectors, so memory
-        and time grow with the sentences, not their square.
+        and time grow with the sentences, not their square. ``rows`` (the sentences'
+        :meth:`transform`) and ``pairs`` (their candidate pairs) may be passed when the
+        caller has them already.
         """
         if not sentences:
             return np.zeros(0)
         article_ids = sorted(article_texts)
         index = {a: i for i, a in enumerate(article_ids)}
-        rows = self.transform([s.text for s in sentences])
+        rows = rows if rows is not None else self.transform([s.text for s in sentences])
         documents = self.transform([article_texts[a] for a in article_ids])
         owner = np.array([index.get(s.article_id, -1) for s in sentences])
 
@@ -134,7 +138,7 @@ class SentenceRanker:
         from .pairs import candidate_pairs
 
         support = np.zeros(len(sentences))
-        first, second, cosine = candidate_pairs(rows, owner, max_postings=max_postings)
+        first, second, cosine = pairs if pairs is not None else candidate_pairs(rows, owner, max_postings=max_postings)
         np.maximum.at(support, first, cosine)
         np.maximum.at(support, second, cosine)
 
