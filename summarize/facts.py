@@ -25,6 +25,7 @@ from .neutrality import subjectivity
 from .numbers import Figure, conflicting_figures, figure_values, figures
 from .pairs import candidate_pairs
 from .salience import SentenceRanker
+from .segmenter import word_count
 from .sentences import Sentence, is_truncated, split_sentences
 from .sources import independent_source_keys
 from .types import Evidence, Fact
@@ -428,7 +429,7 @@ def analyze_story(articles: Sequence[Article], copies: Mapping[str, str], settin
     facts = [replace(f, disputed=True) if i in disputed_facts else f for i, f in enumerate(facts)]
     order = sorted(range(len(facts)), key=lambda i: (-facts[i].source_count, -facts[i].salience, facts[i].text))
     summary_facts = _summary_facts(facts, disputes, disputed_facts, disputed_figures, features, groups, fact_of)
-    kept_words = sum(len(sentences[k].text.split()) for k in range(len(sentences)) if roles[k] == "fact")
+    kept_words = sum(word_count(sentences[k].text) for k in range(len(sentences)) if roles[k] == "fact")
     stats = {"kept": len(sentences), "in_facts": len(sentences) - sum(dropped.values()), "dropped": dict(sorted(dropped.items()))}
     return StoryFacts(
         facts=tuple(facts[i] for i in order),

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["segment", "join_wrapped_lines", "strip_entry_stamp"]
+__all__ = ["segment", "join_wrapped_lines", "strip_entry_stamp", "word_count"]
 
 # Abbreviations after which a full stop never ends a sentence when a capital or digit
 # follows: titles, ranks and reference words ("Gen. Milley", "No. 10", "Rep. Smith").
@@ -66,6 +66,24 @@ _FINAL = re.compile(r"[.!?…。！？][\"'”’)\]»」』）]*$")
 _STAMP = re.compile(
     r"^\s*(?:[01]?\d|2[0-3])[:.][0-5]\d(?:\s?[ap]\.?m\.?)?(?:\s?(?:GMT|BST|CET|CEST|UTC|[ECMP][SD]?T))?\s*[:|•·—–-]?\s+(?=[\"“‘'(]?[A-Z])"
 )
+
+
+_CJK_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]+")
+
+
+def word_count(text: str) -> int:
+    """Words in ``text``: space-separated tokens, with a run of Chinese, Japanese or Korean
+    characters counted as one word per two characters (the mean length of a Chinese word).
+
+    Example:
+        >>> word_count("Rain fell in Paris."), word_count("地震已造成3人遇难、27人受伤。")
+        (4, 6)
+    """
+    cjk = _CJK_RUN.findall(text)
+    if not cjk:
+        return len(text.split())
+    rest = _CJK_RUN.sub(" ", text)
+    return len(rest.split()) + sum(max(1, len(run) // 2) for run in cjk)
 
 
 def strip_entry_stamp(text: str) -> str:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from cluster.text import normalize
 
-from .segmenter import join_wrapped_lines, segment
+from .segmenter import join_wrapped_lines, segment, word_count
 from .settings import SentenceSettings
 
 __all__ = ["Sentence", "split_sentences", "strip_dateline", "is_truncated"]
@@ -78,7 +78,7 @@ _DATE_STAMP = re.compile(
     re.IGNORECASE,
 )
 _LEADING_LABEL = re.compile(r"^(?:VIDEO|WATCH|PHOTOS?|LISTEN|BREAKING|EXCLUSIVE|UPDATE|OPINION|ANALYSIS)\s*[:|-]\s*", re.IGNORECASE)
-_TERMINAL = re.compile(r"[.!?][\"'”’)\]]*$")
+_TERMINAL = re.compile(r"(?:[.!?][\"'”’)\]]*|[。！？][」』”’）)]*)$")
 _URL = re.compile(r"https?://\S+|www\.\S+")
 # A sentence cut off by a feed or an excerpt: "... and that the...", "… said acting FDA Commissioner […]".
 _TRUNCATED = re.compile(r"(?:\w|[,;:])\s*(?:\.{3,}|…|\[\s*(?:\.{3,}|…)\s*\])[\"'”’)\]]*$")
@@ -144,26 +144,25 @@ def _prose_lines(text: str, settings: SentenceSettings, strict: bool = True) -> 
         furniture_free.append(line)  # blank lines stay: they end paragraphs
     lines = []
     for line in join_wrapped_lines("\n".join(furniture_free)):
-        if strict and not _TERMINAL.search(line) and len(line.split()) < 25:
+        if strict and not _TERMINAL.search(line) and word_count(line) < 25:
             continue  # a headline, caption or menu entry: no full stop
         lines.append(re.sub(r"\s+", " ", line))
     return lines
 
 
 def _keep(sentence: str, settings: SentenceSettings, strict: bool = True) -> bool:
-    words = sentence.split()
-    if not settings.min_words <= len(words) <= settings.max_words:
+    if not settings.min_words <= word_count(sentence) <= settings.max_words:
         return False
     if not strict:
         return True
     if not _TERMINAL.search(sentence):
         return False
-    if _URL.search(sentence) and len(_URL.sub("", sentence).split()) < settings.min_words:
+    if _URL.search(sentence) and word_count(_URL.sub("", sentence)) < settings.min_words:
         return False
     letters = sum(ch.isalpha() for ch in sentence)
     if letters < 0.6 * len(sentence.replace(" ", "")):
         return False
-    if not sentence[0].isupper() and sentence[0] not in "\"'“‘(0123456789":
+    if sentence[0].islower() or not (sentence[0].isalnum() or sentence[0] in "\"'“‘(「『"):
         return False  # a fragment left over from a broken line
     return True
 
