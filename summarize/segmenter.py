@@ -77,7 +77,7 @@ def word_count(text: str) -> int:
 
     Example:
         >>> word_count("Rain fell in Paris."), word_count("地震已造成3人遇难、27人受伤。")
-        (4, 6)
+        (4, 7)
     """
     cjk = _CJK_RUN.findall(text)
     if not cjk:

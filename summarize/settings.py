@@ -76,9 +76,9 @@ class FactSettings:
     dangling_penalty: float = setting(0.2, number(0), "0 turns it off, 0.2 is the default")
     support_bonus: float = setting(0.0, number(0), "0 (the default) orders by source count only")
     max_story_articles: int = setting(300, integer(2, 10_000_000), "300 (the default) reads every article of all but the largest stories")
-    max_postings: int = setting(200, integer(2, 1_000_000), "200 (the default); higher is exact for bigger stories but slower")
+    max_postings: int = setting(200, integer(2, 1_000_000), "200 is the default, higher is exact for bigger stories but slower")
     thin_words: int = setting(25, integer(0, 10_000), "0 never marks a story thin, 25 is the default")
-    max_single_source: int = setting(10, integer(-1, 1_000_000), "-1 lists every fact, 10 is the default")
+    max_single_source: int = setting(10, integer(-1, 1_000_000), "use -1 for every fact, 10 is the default")
 
     def __post_init__(self) -> None:
         check_settings(self)
