@@ -202,6 +202,21 @@ def _worker_story_facts(task: tuple[Cluster, list[Article]]) -> tuple[Cluster, l
 _POOL_MIN_STORIES = 64
 
 
+def _story_inputs(
+    tasks: Iterator[tuple[Cluster, list[Article]]], count: int, settings: Settings
+) -> Iterator[tuple[Cluster, list[Article], StoryInput, StoryFacts]]:
+    """Facts of every story, in story order: on ``usable_cores()`` worker processes (the
+    ``[engine] processes`` limit applies) with a bounded number of stories in flight, or in
+    this process for a small clustering or a limit of one."""
+    with process_limit(settings.engine.processes):
+        workers = min(usable_cores(), count)
+        if workers <= 1 or count < _POOL_MIN_STORIES:
+            yield from (_story_facts(task, settings) for task in tasks)
+            return
+        with process_pool(workers, _start_worker, (settings,)) as pool:
+            yield from pool_map(pool, _worker_story_facts, tasks, ahead=4 * workers)
+
+
 def _story_input(cluster: Cluster, members: Sequence[Article], settings: Settings) -> tuple[StoryInput, StoryFacts]:
     found = analyze_story(members, cluster.copy_map, settings)
     return StoryInput(story_id=cluster.id, facts=found.summary_facts, source_texts=tuple(a.text for a in members)), found
