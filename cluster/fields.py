@@ -87,9 +87,9 @@ def pick_fields(record: Mapping[str, Any], names: Mapping[str, Sequence[str]] = 
             fields[field] = value
             used.add(name)
             break
-    source = next((record[n] for n in names.get("source", ()) if isinstance(record.get(n), dict)), None)
-    if fields["url"] is None and isinstance(source, dict):
-        url = source.get("url") or source.get("href")
+    if fields["url"] is None and fields["source"] is not None:
+        source = next((record[n] for n in names.get("source", ()) if isinstance(record.get(n), dict)), None)
+        url = source.get("url") or source.get("href") if isinstance(source, dict) else None
         if isinstance(url, str) and url.strip():
             fields["url"] = url
     return fields, used

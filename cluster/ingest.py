@@ -149,11 +149,13 @@ class _Reader:
 
     def finish_batch(self, batch: list[tuple[str, Any]], texts: Callable[[], list[Any]]) -> Iterator[Article | Skipped]:
         """Articles and skips of parsed lines, in order; ``texts`` gives their prepared texts."""
-        cleaned = iter(texts())
-        for where, record in batch:
+        prepared = texts()
+        cleaned = iter(prepared)
+        with_text = _with_text(batch, self.rules) if len(prepared) < len(batch) else None
+        for index, (where, record) in enumerate(batch):
             if isinstance(record, Skipped):
                 yield record
-            elif record_text(record, self.rules) is not None:  # as in _texts
+            elif with_text is None or index in with_text:  # as in _texts
                 yield self.to_article(record, where, where, next(cleaned))
             else:
                 yield self.to_article(record, where, where)
@@ -192,6 +194,11 @@ class _Cleaner:
             self.pool.close()
             self.pool.join()
             self.pool = None
+
+
+def _with_text(batch: list[tuple[str, Any]], rules: Rules) -> set[int]:
+    """Indices of the records of a batch that _texts gives a text for."""
+    return {i for i, (_, record) in enumerate(batch) if record_text(record, rules) is not None}
 
 
 def _texts(batch: list[tuple[str, Any]], rules: Rules) -> list[tuple[str, str | None]]:
