@@ -90,13 +90,20 @@ def verified_edges(
     return Edges(rows[keep], cols[keep], sims[keep])
 
 
+# Texts shorter than this many words that never mention their headline are stubs to story grouping.
+STUB_WORDS = 60
+
+
 def event_edges(articles: Sequence["Article"], edges: Edges, settings: StorySettings) -> tuple[Edges, "np.ndarray"]:
     """Drop the edges between different events of one template, and mark the edges that may merge groups.
 
     An edge of at least ``attach_similarity`` whose two articles state figures and names
     in their headlines and leads and share none of either is dropped
-    (:func:`cluster.events.conflicting_pairs`), and so is an edge to a page whose text
-    never mentions its own, different headline (:func:`cluster.containment.off_title_pairs`). Edges that touch a live blog
+    (:func:`cluster.events.conflicting_pairs`), and so is an edge from a text of fewer than
+    ``STUB_WORDS`` words that never mentions its own, different headline
+    (:func:`cluster.containment.off_title_pairs`), and an edge between two known, different
+    languages that no figure or name ties (:func:`cluster.events.untied_language_pairs`).
+    Edges that touch a live blog
     (:func:`cluster.events.is_live_blog`) take no part in merging groups (the returned
     boolean mask is False for them): a live blog whose entries move from one event to
     another would bridge two stories. A live blog joins the story it matches best
@@ -109,16 +116,17 @@ def event_edges(articles: Sequence["Article"], edges: Edges, settings: StorySett
     import numpy as np
 
     from .containment import off_title_pairs
+    from .events import conflicting_pairs, is_live_blog, untied_language_pairs
 
     rows, cols, sims = edges.rows, edges.cols, edges.sims
-    from .events import conflicting_pairs, is_live_blog
 
     strong = np.flatnonzero(sims >= settings.attach_similarity)
     drop = np.zeros(len(rows), dtype=bool)
     drop[strong] = conflicting_pairs(articles, rows[strong], cols[strong])
-    # Pages whose text never mentions their headline (paywall or consent pitches) are alike
-    # in text only: they join no other headline's story.
-    drop |= off_title_pairs(articles, np.stack([rows, cols], axis=1))
+    drop |= untied_language_pairs(articles, rows, cols)
+    # A short page whose text never mentions its headline (a paywall or consent pitch) is
+    # alike other such pages in text only: it joins no other headline's story.
+    drop |= off_title_pairs(articles, np.stack([rows, cols], axis=1), max_words=STUB_WORDS)
     keep = ~drop
     rows, cols, sims = rows[keep], cols[keep], sims[keep]
     live = np.zeros(len(articles), dtype=bool)

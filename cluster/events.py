@@ -23,7 +23,7 @@ from .signatures import CJK_CHARACTERS
 if TYPE_CHECKING:
     from .types import Article
 
-__all__ = ["cjk_bigrams", "event_keys", "conflicting_pairs", "is_live_blog", "LEAD_CHARS"]
+__all__ = ["cjk_bigrams", "event_keys", "conflicting_pairs", "untied_language_pairs", "is_live_blog", "LEAD_CHARS"]
 
 _CJK_RUN = re.compile(f"[{CJK_CHARACTERS}]+")
 # Characters of the body read for the lead's figures and names.
@@ -115,6 +115,38 @@ def conflicting_pairs(articles: Sequence["Article"], rows: np.ndarray, cols: np.
         (fi, ni), (fj, nj) = key(i), key(j)
         if len(fi) >= min_each and len(fj) >= min_each and ni and nj:
             out[k] = not (fi & fj) and not (ni & nj)
+    return out
+
+
+def untied_language_pairs(articles: Sequence["Article"], rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """Boolean mask of the pairs in two known, different languages that share no figure and
+    no name in their headlines and leads: such reports are kept in separate stories.
+
+    Shared words between languages are mostly chance (names of months, loanwords); a
+    figure or a name that both state ties two reports of one event across languages.
+
+    Example:
+        >>> from cluster.types import Article
+        >>> en = Article("en", "Parliament passed the budget on Monday.", language="en")
+        >>> de = Article("de", "Das Parlament hat am Montag den Haushalt verabschiedet.", language="de")
+        >>> de2 = Article("de2", "Erdbeben der Stärke 5.8 in Yunling: 3 Tote.", language="de")
+        >>> zh = Article("zh", "云岭县发生5.8级地震，已造成3人遇难。", language="zh")
+        >>> untied_language_pairs([en, de, de2, zh], np.array([0, 2]), np.array([1, 3])).tolist()
+        [True, False]
+    """
+    out = np.zeros(len(rows), dtype=bool)
+    if not len(rows):
+        return out
+    codes: dict[str, int] = {}
+    language = np.array([codes.setdefault(a.language, len(codes)) if a.language else -1 for a in articles], dtype=np.int64)
+    differ = (language[rows] >= 0) & (language[cols] >= 0) & (language[rows] != language[cols])
+    keys: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
+    for k in np.flatnonzero(differ).tolist():
+        i, j = int(rows[k]), int(cols[k])
+        for m in (i, j):
+            if m not in keys:
+                keys[m] = event_keys(articles[m].title, articles[m].text)
+        out[k] = not (keys[i][0] & keys[j][0]) and not (keys[i][1] & keys[j][1])
     return out
 
 

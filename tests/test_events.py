@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from cluster import cluster_articles, load_articles
-from cluster.events import conflicting_pairs, event_keys, is_live_blog
+from cluster.events import conflicting_pairs, event_keys, is_live_blog, untied_language_pairs
 from cluster.settings import ClusterSettings, EngineSettings, StorySettings
 from cluster.stories import group_stories
 
@@ -112,3 +112,17 @@ def test_case_paywall_stubs_are_neither_merged_nor_copies() -> None:
     result = cluster_articles(ingested.articles, SETTINGS)
     kept = [a.id for a in ingested.articles]
     assert all(len(c.article_ids) == 1 and not c.copy_map for c in result.clusters), kept
+
+
+def test_reports_in_two_languages_stay_apart_unless_figures_or_names_tie_them() -> None:
+    english = "The city council approved the new transport plan on Monday after a long debate about bus lanes and fares."
+    spanish = "El consejo aprobó el nuevo plan de transporte el lunes tras un largo debate sobre carriles de autobús y tarifas."
+    articles = [make_article("en-1", english, language="en"), make_article("es-1", spanish, language="es")]
+    # The shared words ("plan", "debate") would join them at so low a bar.
+    groups = group_stories(articles, {}, StorySettings(min_similarity=0.01, attach_similarity=0.01, group_margin=0.0))
+    assert sorted(groups) == [("en-1",), ("es-1",)]
+    tied = [
+        make_article("en", "A magnitude 5.8 earthquake hit Yunling county, killing 3 people.", language="en"),
+        make_article("zh", "云岭县发生5.8级地震，已造成3人遇难。", language="zh"),
+    ]
+    assert untied_language_pairs(tied, np.array([0]), np.array([1])).tolist() == [False]
