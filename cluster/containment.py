@@ -311,13 +311,15 @@ def _terms(text: str) -> set[str]:
     return terms
 
 
-def off_title_pairs(articles: Sequence["Article"], pairs: np.ndarray) -> np.ndarray:
+def off_title_pairs(articles: Sequence["Article"], pairs: np.ndarray, max_words: int = 0) -> np.ndarray:
     """Boolean mask of the pairs to drop: one member's text shares no term with its own title
     while the two titles share fewer than half their terms.
 
     A text that never mentions what its headline says is not the article (a paywall or
     consent pitch, a site template, a stub): two such pages of different stories are not
-    copies however alike their text, while two with one headline still are.
+    copies however alike their text, while two with one headline still are. With
+    ``max_words`` > 0 only texts shorter than that many words count (a stub is short; a
+    long text under an unrelated heading, such as a section name, is still an article).
 
     Example:
         >>> from cluster.types import Article
@@ -330,7 +332,10 @@ def off_title_pairs(articles: Sequence["Article"], pairs: np.ndarray) -> np.ndar
     if not len(pairs):
         return drop
     members = np.unique(pairs)
-    titled = [i for i in members.tolist() if articles[i].title]
+    titled = [
+        i for i in members.tolist()
+        if articles[i].title and (not max_words or len((articles[i].text or "").split(None, max_words)) <= max_words)
+    ]
     if not titled:
         return drop
     terms: dict[int, set[str]] = {}
