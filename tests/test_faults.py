@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import random
@@ -24,14 +23,10 @@ from summarize.cli import app
 from summarize.output import load_schema, write_json
 
 from .conftest import ELECTION, QUAKE
+from .extras import skip_without_extra
 
 REPO = Path(__file__).resolve().parents[1]
 runner = CliRunner()
-
-PIPELINE_READY = all(
-    importlib.util.find_spec(m) is not None for m in ("cluster.copies", "cluster.stories", "summarize.facts", "summarize.extractive")
-)
-needs_pipeline = pytest.mark.skipif(not PIPELINE_READY, reason="the clustering and summarize stages are not all present yet")
 
 
 def articles(*ids: str) -> tuple[Article, ...]:
@@ -69,7 +64,6 @@ def two_story_clustering() -> Clustering:
     return Clustering(articles=arts, clusters=clusters, skipped=(Skipped("broken.json", "malformed JSON: Expecting value at line 1 column 1"),))
 
 
-@needs_pipeline
 def test_the_digest_records_that_articles_in_equal_articles_in_stories_plus_skipped() -> None:
     from summarize.digest import digest_to_dict, summarize_clustering
 
@@ -78,7 +72,6 @@ def test_the_digest_records_that_articles_in_equal_articles_in_stories_plus_skip
     assert data["stats"] == {"inputs": 5, "articles": 4, "in_stories": 4, "skipped": 1, "stories": 2}
 
 
-@needs_pipeline
 def test_a_summarizer_that_loses_a_story_fails_the_run_loudly() -> None:
     from summarize.digest import summarize_clustering
     from summarize.extractive import ExtractiveSummarizer
@@ -144,7 +137,6 @@ def test_killing_a_writer_at_random_moments_leaves_the_old_file_or_the_new_one(t
     assert json.loads(target.read_text("utf-8"))["generation"] == -1
 
 
-@needs_pipeline
 def test_a_killed_run_leaves_no_state_that_breaks_the_next_run(tmp_path: Path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
@@ -212,14 +204,12 @@ def test_a_config_that_is_not_utf8_exits_2(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def tiny_bart(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    pytest.importorskip("torch")
-    pytest.importorskip("transformers")
+    skip_without_extra("bart")
     from .tinybart import build_tiny_bart
 
     return build_tiny_bart(tmp_path_factory.mktemp("faults-bart"))
 
 
-@needs_pipeline
 def test_a_failing_model_batch_falls_back_to_extractive_for_its_story_only(
     tiny_bart: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

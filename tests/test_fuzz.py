@@ -334,17 +334,6 @@ def test_every_hostile_input_yields_an_article_or_a_named_skip_and_valid_json(
         check_clusters_json(root, ingested, schema_validator("clusters"), out_dir)
 
 
-def _ready(*modules: str) -> bool:
-    import importlib.util
-
-    return all(importlib.util.find_spec(m) is not None for m in modules)
-
-
-def _pipeline_ready() -> bool:
-    return _ready("cluster.copies", "cluster.stories", "summarize.facts", "summarize.extractive")
-
-
-@pytest.mark.skipif(not _ready("cluster.copies", "cluster.stories"), reason="the clustering stages are not all present yet")
 @settings(max_examples=CLUSTER_CLI_EXAMPLES, **FUZZ)
 @given(items=entries(max_entries=5))
 def test_storyfold_cluster_on_hostile_folders_writes_a_valid_balanced_clusters_json(items: list[Entry]) -> None:
@@ -387,7 +376,6 @@ def check_digest(data: dict[str, Any], root: Path, text: str, schema: jsonschema
             assert not MARKUP.search(value), f"markup in story {story['id']}: {value[:200]!r}"
 
 
-@pytest.mark.skipif(not _pipeline_ready(), reason="the clustering and summarize stages are not all present yet")
 @settings(max_examples=RUN_CLI_EXAMPLES, **FUZZ)
 @given(items=entries(max_entries=5))
 def test_storyfold_run_on_hostile_folders_exits_cleanly_with_every_input_accounted_for(

@@ -11,13 +11,16 @@ from cluster.copies import find_copies
 from cluster.settings import CopySettings, EngineSettings
 
 from .conftest import make_article
+from .extras import requires_extra
 from .test_copies import edited_variants, make_text
 
-ray = pytest.importorskip("ray")
+pytestmark = requires_extra("ray")
 
 
 @pytest.fixture(scope="module")
 def local_ray() -> Iterator[None]:
+    import ray
+
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
     yield
     ray.shutdown()

@@ -8,7 +8,6 @@ keep memory bounded even for a 1 GB article.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 import socket
@@ -28,14 +27,12 @@ from cluster.types import Cluster, Clustering
 from summarize.cli import app
 from summarize.output import clustering_to_dict, dumps, load_schema
 
+from .extras import skip_without_extra
+
 REPO = Path(__file__).resolve().parents[1]
 runner = CliRunner()
 MARKUP = re.compile(r"<\s*/?\s*(?:script|iframe|style|img|link|object|embed|svg|meta|base)\b|<[A-Za-z!/?][^<>]*>", re.I)
 
-PIPELINE_READY = all(
-    importlib.util.find_spec(m) is not None for m in ("cluster.copies", "cluster.stories", "summarize.facts", "summarize.extractive")
-)
-needs_pipeline = pytest.mark.skipif(not PIPELINE_READY, reason="the clustering and summarize stages are not all present yet")
 
 BODY = (
     "<p>A magnitude 7.1 earthquake struck off the coast of Chile on Tuesday, killing at least 12 people and destroying "
@@ -127,7 +124,6 @@ def test_entity_expansion_bombs_in_html_do_not_blow_up(tmp_path: Path) -> None:
     assert len(ingested.articles) + len(ingested.skipped) == 1
 
 
-@needs_pipeline
 def test_storyfold_run_over_hostile_html_makes_no_connection_and_writes_no_markup(tmp_path: Path, no_network: list[Any]) -> None:
     folder = tmp_path / "pages"
     folder.mkdir()
@@ -176,7 +172,6 @@ def test_paths_in_clusters_json_are_relative_to_the_input_root(tmp_path: Path) -
     assert sorted(a.id for a in ingested.articles) == ["feed.jsonl:1", "wires/ap/quake"]
 
 
-@needs_pipeline
 def test_paths_in_digest_json_are_relative_to_the_input_root(tmp_path: Path) -> None:
     root = (tmp_path / "corpus").resolve()
     make_tree(root)
@@ -193,8 +188,7 @@ def test_paths_in_digest_json_are_relative_to_the_input_root(tmp_path: Path) -> 
 
 @pytest.fixture(scope="module")
 def tiny_bart(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    pytest.importorskip("torch")
-    pytest.importorskip("transformers")
+    skip_without_extra("bart")
     from .tinybart import build_tiny_bart
 
     return build_tiny_bart(tmp_path_factory.mktemp("safety-bart"))
@@ -339,7 +333,6 @@ def test_a_cap_below_one_is_refused_with_the_key_named() -> None:
         IngestSettings(max_articles=0)
 
 
-@needs_pipeline
 def test_runaway_sentences_never_become_facts(tmp_path: Path) -> None:
     words = " ".join(f"word{i}" for i in range(400))
     body = (
