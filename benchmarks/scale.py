@@ -429,7 +429,8 @@ def summarize_stage(result: Clustering, processes: int, n: int) -> tuple[float, 
     ``storyfold run`` does after clustering; prints seconds and peak RSS per step and
     returns the seconds of the whole stage and its peak resident memory in bytes (this
     process and its workers at once)."""
-    from summarize.digest import digest_to_dict, summarize_clustering
+    from summarize.digest import summarize_clustering
+    from summarize.output import digest_to_dict
     from summarize.output import write_json
     from summarize.settings import Settings
 

@@ -25,7 +25,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from .containment import search_shapes, sketch_shard, verify_copy_pairs
-from .errors import StoryfoldError
+from .errors import RayUnavailableError
 from .hashing import partition_of
 from .lsh import band_keys, group_pairs, merge_pairs
 from .settings import CopySettings, EngineSettings
@@ -35,12 +35,6 @@ __all__ = ["RayUnavailableError", "RayEngine", "copy_pairs_ray"]
 
 # The most partitions the band-key shuffle is split into.
 MAX_PARTITIONS = 64
-
-
-class RayUnavailableError(StoryfoldError, ImportError):
-    """The Ray engine was asked for but Ray is not installed (exit code 2)."""
-
-    exit_code = 2
 
 
 def _ray() -> Any:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Callable, Sequence
 
+from .accounting import check_accounting
 from .errors import InvariantError
 from .settings import ClusterSettings
 from .types import Article, Cluster, Clustering, Skipped
 
-__all__ = ["cluster_articles"]
+__all__ = ["cluster_articles", "check_accounting"]
 
 
 def cluster_articles(
@@ -61,28 +62,3 @@ def cluster_articles(
     result = Clustering(articles=articles, clusters=tuple(clusters), skipped=tuple(skipped))
     check_accounting(result)
     return result
-
-
-def check_accounting(result: Clustering) -> None:
-    """Raise :class:`InvariantError` unless every article is in exactly one cluster."""
-    counted: dict[str, int] = {}
-    for cluster in result.clusters:
-        for article_id in cluster.article_ids:
-            counted[article_id] = counted.get(article_id, 0) + 1
-    known = {a.id for a in result.articles}
-    twice = sorted(i for i, n in counted.items() if n > 1)
-    missing = sorted(known - set(counted))
-    unknown = sorted(set(counted) - known)
-    if twice or missing or unknown:
-        raise InvariantError(
-            "accounting failed: "
-            + "; ".join(
-                part
-                for part in (
-                    f"in two clusters: {twice[:5]}" if twice else "",
-                    f"in no cluster: {missing[:5]}" if missing else "",
-                    f"unknown ids: {unknown[:5]}" if unknown else "",
-                )
-                if part
-            )
-        )

@@ -15,7 +15,7 @@ from typing import Any
 _EXPORTS = {
     "Digest": "digest",
     "Story": "digest",
-    "digest_to_dict": "digest",
+    "digest_to_dict": "output",
     "summarize_cluster": "digest",
     "summarize_clustering": "digest",
     "make_summarizer": "generation",

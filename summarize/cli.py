@@ -300,7 +300,8 @@ def _cluster(inputs: list[Path], settings, console: _Console):  # type: ignore[n
 
 
 def _summarize(clustering, settings, console: _Console, timestamp: bool):  # type: ignore[no-untyped-def]
-    from .digest import digest_to_dict, summarize_clustering
+    from .digest import summarize_clustering
+    from .output import digest_to_dict
     from .generation import make_summarizer
 
     started = time.perf_counter()

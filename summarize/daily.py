@@ -489,7 +489,8 @@ def store_digest(
     added to them. ``stats`` counts this run's input: ``inputs = in_stories + skipped``,
     where ``in_stories`` counts the input articles this run added.
     """
-    from .digest import Digest, digest_to_dict, summarize_clustering
+    from .digest import Digest, summarize_clustering
+    from .output import digest_to_dict
 
     changed = store.stories_changed(update.run)
     ids = sorted(set(changed) | set(store.live_stories(update.since_day) if all_stories else ()))

@@ -9,21 +9,20 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass, replace
-from importlib import metadata
 from typing import Any, Callable, Iterator, Mapping, Sequence
 
+from cluster.accounting import check_accounting
 from cluster.errors import InvariantError
 from cluster.pools import pool_map, process_limit, process_pool, usable_cores
 from cluster.types import Article, Cluster, Clustering, Skipped
 
 from .extractive import bag_cosine, content_bag
 from .facts import Dispute, StoryFacts, analyze_story
-from .output import DIGEST_SCHEMA, settings_to_dict, skipped_to_list
 from .settings import Settings
 from .sources import independent_source_keys
 from .types import Fact, StoryInput, Summarizer, Summary
 
-__all__ = ["StoryArticle", "Story", "Digest", "summarize_cluster", "summarize_clustering", "digest_to_dict"]
+__all__ = ["StoryArticle", "Story", "Digest", "summarize_cluster", "summarize_clustering"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,20 +45,30 @@ class StoryArticle:
 
 @dataclass(frozen=True, slots=True)
 class Story:
-    """One story of the digest: its articles, facts and consolidated summary."""
+    """One story of the digest: its articles, facts and consolidated summary.
+
+    ``independent_ids`` holds one key per independent source among the story's articles
+    (a publisher counts once, and so does a group of copies); ``independent_sources`` is
+    derived from it, as a fact's ``source_count`` is.
+    """
 
     id: str
     title: str | None
     article_ids: tuple[str, ...]
     copies: tuple[tuple[str, str], ...]
     sources: tuple[str, ...]
-    independent_sources: int
+    independent_ids: tuple[str, ...]
     summary: Summary
     facts: tuple[Fact, ...]
     articles: tuple[StoryArticle, ...] = ()
     disputes: tuple[Dispute, ...] = ()
     facts_left_out: int = 0
     sentence_stats: Mapping[str, Any] | None = None
+
+    @property
+    def independent_sources(self) -> int:
+        """The number of independent sources that report the story."""
+        return len(self.independent_ids)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,13 +91,6 @@ class Digest:
             "skipped": len(self.skipped),
             "stories": len(self.stories),
         }
-
-
-def _version() -> str:
-    try:
-        return metadata.version("storyfold")
-    except metadata.PackageNotFoundError:
-        return "0+unknown"
 
 
 def _source_names(articles: Sequence[Article]) -> tuple[str, ...]:
@@ -255,7 +257,7 @@ def _assemble(cluster: Cluster, members: Sequence[Article], found: StoryFacts, s
         article_ids=cluster.article_ids,
         copies=cluster.copies,
         sources=_source_names(members),
-        independent_sources=len(set(keys.values())),
+        independent_ids=tuple(sorted(set(keys.values()))),
         summary=_thin(found, summary, settings),
         facts=shown,
         disputes=found.disputes,
@@ -323,81 +325,5 @@ def summarize_clustering(
     stories = [_assemble(c, m, f, s, settings) for (c, m, _, f), s in zip(prepared, summaries)]
     stories.sort(key=lambda s: (-s.independent_sources, -len(s.article_ids), s.id))
     digest = Digest(stories=tuple(stories), skipped=clustering.skipped, settings=settings, articles_in=len(clustering.articles))
-    _check_accounting(clustering, digest)
+    check_accounting(clustering, (s.article_ids for s in digest.stories), unit="story")
     return digest
-
-
-def _check_accounting(clustering: Clustering, digest: Digest) -> None:
-    seen: dict[str, int] = {}
-    for story in digest.stories:
-        for article_id in story.article_ids:
-            seen[article_id] = seen.get(article_id, 0) + 1
-    expected = {a.id for a in clustering.articles}
-    if set(seen) != expected or any(n != 1 for n in seen.values()):
-        lost = sorted(expected - set(seen))[:5]
-        twice = sorted(i for i, n in seen.items() if n != 1)[:5]
-        raise InvariantError(f"accounting failed: articles in = stories + skipped does not hold (lost: {lost}, twice: {twice})")
-
-
-def _fact_to_dict(fact: Fact) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "text": fact.text,
-        "source_count": fact.source_count,
-        "article_ids": list(fact.article_ids),
-        "sources": list(fact.sources),
-        "salience": round(float(fact.salience), 6),
-        "evidence": [{"article_id": e.article_id, "publisher": e.publisher, "text": e.text} for e in fact.evidence],
-    }
-    if fact.disputed:
-        data["disputed"] = True
-    return data
-
-
-def _dispute_to_dict(dispute: Dispute) -> dict[str, Any]:
-    return {
-        "kind": dispute.kind,
-        "about": dispute.about,
-        "claims": [{"text": c.text, "sources": list(c.sources), "article_ids": list(c.article_ids)} for c in dispute.claims],
-    }
-
-
-def _story_extras(story: Story) -> dict[str, Any]:
-    """The fact stage's additions to a story (schema 2): disputes, facts left out, sentence accounting."""
-    extras: dict[str, Any] = {"disputes": [_dispute_to_dict(d) for d in story.disputes], "facts_left_out": story.facts_left_out}
-    if story.sentence_stats is not None:
-        extras["sentences"] = dict(story.sentence_stats)
-    return extras
-
-
-def digest_to_dict(digest: Digest, *, generated_at: str | None = None) -> dict[str, Any]:
-    """The ``storyfold.digest/2`` object for a digest (/2 added the ``--store`` fields and each story's ``articles``; the fact stage added evidence, disputes, facts_left_out and sentence accounting)."""
-    data: dict[str, Any] = {"schema": DIGEST_SCHEMA}
-    if generated_at:
-        data["generated_at"] = generated_at
-    data["generator"] = {"version": _version(), "config": settings_to_dict(digest.settings)}
-    data["stories"] = [
-        {
-            "id": s.id,
-            "title": s.title,
-            "article_ids": list(s.article_ids),
-            "articles": [
-                {"id": a.id, "title": a.title, "url": a.url, "published": a.published, "publisher": a.publisher,
-                 "language": a.language, "copy_of": a.copy_of}
-                for a in s.articles
-            ],
-            "copies": dict(s.copies),
-            "sources": list(s.sources),
-            "independent_sources": s.independent_sources,
-            "summary": s.summary.text,
-            "summary_method": s.summary.method,
-            "model": s.summary.model,
-            "dropped_sentences": s.summary.dropped_sentences,
-            "note": s.summary.note,
-            "facts": [_fact_to_dict(f) for f in s.facts],
-            **_story_extras(s),
-        }
-        for s in digest.stories
-    ]
-    data["skipped"] = skipped_to_list(digest.skipped)
-    data["stats"] = digest.stats
-    return data

@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 from importlib import resources
 
-from cluster.errors import StoryfoldError
+from cluster.errors import LexiconUnavailableError
 from cluster.text import word_tokens
 
 __all__ = ["subjectivity", "load_lexicon"]
@@ -19,10 +19,6 @@ __all__ = ["subjectivity", "load_lexicon"]
 _MAX_VALENCE = 4.0
 # Each exclamation mark or all-caps shouted word adds this much loaded wording.
 _EMPHASIS = 0.5
-
-
-class LexiconUnavailableError(StoryfoldError):
-    """The VADER lexicon cannot be read from the installed vaderSentiment package."""
 
 
 @lru_cache(maxsize=1)

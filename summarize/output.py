@@ -13,18 +13,24 @@ import json
 import os
 import sys
 import tempfile
-from importlib import resources
+from importlib import metadata, resources
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
-from cluster.errors import StoryfoldError
+from cluster.errors import ContractError, StoryfoldError
 from cluster.types import Article, Cluster, Clustering, Skipped
+
+if TYPE_CHECKING:
+    from .digest import Digest, Story
+    from .facts import Dispute
+    from .types import Fact
 
 __all__ = [
     "CLUSTERS_SCHEMA",
     "DIGEST_SCHEMA",
     "ContractError",
     "clustering_to_dict",
+    "digest_to_dict",
     "clustering_from_dict",
     "read_clustering",
     "load_schema",
@@ -34,10 +40,6 @@ __all__ = [
 
 CLUSTERS_SCHEMA = "storyfold.clusters/1"
 DIGEST_SCHEMA = "storyfold.digest/2"
-
-
-class ContractError(StoryfoldError):
-    """A clusters.json or digest.json does not follow its contract (exit code 1)."""
 
 
 def load_schema(name: str) -> dict[str, Any]:
@@ -248,3 +250,74 @@ def settings_to_dict(settings: Any) -> dict[str, Any]:
         return value
 
     return convert(dataclasses.asdict(settings))
+
+
+def _version() -> str:
+    try:
+        return metadata.version("storyfold")
+    except metadata.PackageNotFoundError:
+        return "0+unknown"
+
+
+def _fact_to_dict(fact: Fact) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "text": fact.text,
+        "source_count": fact.source_count,
+        "article_ids": list(fact.article_ids),
+        "sources": list(fact.sources),
+        "salience": round(float(fact.salience), 6),
+        "evidence": [{"article_id": e.article_id, "publisher": e.publisher, "text": e.text} for e in fact.evidence],
+    }
+    if fact.disputed:
+        data["disputed"] = True
+    return data
+
+
+def _dispute_to_dict(dispute: Dispute) -> dict[str, Any]:
+    return {
+        "kind": dispute.kind,
+        "about": dispute.about,
+        "claims": [{"text": c.text, "sources": list(c.sources), "article_ids": list(c.article_ids)} for c in dispute.claims],
+    }
+
+
+def _story_extras(story: Story) -> dict[str, Any]:
+    """The fact stage's additions to a story (schema 2): disputes, facts left out, sentence accounting."""
+    extras: dict[str, Any] = {"disputes": [_dispute_to_dict(d) for d in story.disputes], "facts_left_out": story.facts_left_out}
+    if story.sentence_stats is not None:
+        extras["sentences"] = dict(story.sentence_stats)
+    return extras
+
+
+def digest_to_dict(digest: Digest, *, generated_at: str | None = None) -> dict[str, Any]:
+    """The ``storyfold.digest/2`` object for a digest (/2 added the ``--store`` fields and each story's ``articles``; the fact stage added evidence, disputes, facts_left_out and sentence accounting)."""
+    data: dict[str, Any] = {"schema": DIGEST_SCHEMA}
+    if generated_at:
+        data["generated_at"] = generated_at
+    data["generator"] = {"version": _version(), "config": settings_to_dict(digest.settings)}
+    data["stories"] = [
+        {
+            "id": s.id,
+            "title": s.title,
+            "article_ids": list(s.article_ids),
+            "articles": [
+                {"id": a.id, "title": a.title, "url": a.url, "published": a.published, "publisher": a.publisher,
+                 "language": a.language, "copy_of": a.copy_of}
+                for a in s.articles
+            ],
+            "copies": dict(s.copies),
+            "sources": list(s.sources),
+            "independent_sources": s.independent_sources,
+            "summary": s.summary.text,
+            "summary_method": s.summary.method,
+            "model": s.summary.model,
+            "dropped_sentences": s.summary.dropped_sentences,
+            "note": s.summary.note,
+            "facts": [_fact_to_dict(f) for f in s.facts],
+            **_story_extras(s),
+        }
+        for s in digest.stories
+    ]
+    data["skipped"] = skipped_to_list(digest.skipped)
+    data["stats"] = digest.stats
+    return data

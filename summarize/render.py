@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 from urllib.parse import quote, urlsplit
 
-from cluster.errors import StoryfoldError
+from cluster.errors import RenderError
 
 __all__ = [
     "FORMATS",
@@ -50,19 +50,6 @@ FORMATS = ("html", "md")
 _TEMPLATES = {"html": "newsletter.html.j2", "md": "newsletter.md.j2"}
 _SUFFIXES = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md"}
 _MAX_URL = 2048
-
-
-class RenderError(StoryfoldError):
-    """A digest cannot be read or a template cannot be rendered.
-
-    Exit code 1 for a digest that breaks its contract or a template that fails while
-    rendering; 2 for a usage error (a missing file, an unknown format, a template with a
-    syntax error).
-    """
-
-    def __init__(self, message: str, *, exit_code: int = 1) -> None:
-        super().__init__(message)
-        self.exit_code = exit_code
 
 
 # --------------------------------------------------------------------------- views

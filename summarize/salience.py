@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 import numpy as np
 
-from cluster.errors import StoryfoldError
 
 from .sentences import Sentence
 
@@ -30,8 +29,13 @@ if TYPE_CHECKING:
 __all__ = ["SentenceRanker", "NotFittedError"]
 
 
-class NotFittedError(StoryfoldError):
-    """A ranker was used before :meth:`SentenceRanker.fit`."""
+class NotFittedError(ValueError, AttributeError):
+    """A ranker was used before :meth:`SentenceRanker.fit`.
+
+    A programming error, not a user error (as scikit-learn's ``NotFittedError``): it is no
+    :class:`~cluster.errors.StoryfoldError`, so the CLI does not turn it into an exit code
+    and it keeps its traceback.
+    """
 
 
 class SentenceRanker:

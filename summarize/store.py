@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping, Protocol, Sequence
 
-from cluster.errors import StoryfoldError
+from cluster.errors import StoreBusyError, StoreError
 from cluster.types import Article
 
 __all__ = [
@@ -90,18 +90,6 @@ CREATE INDEX IF NOT EXISTS stories_updated ON stories (updated_run);
 """
 
 _CHUNK = 500  # ids per IN (...) query, under SQLite's bound-parameter limit
-
-
-class StoreError(StoryfoldError):
-    """The store file cannot be used: not a storyfold store, a newer format, unreadable (exit code 1)."""
-
-    exit_code = 1
-
-
-class StoreBusyError(StoreError):
-    """Another run holds the store's write lock (exit code 1); nothing was changed."""
-
-    exit_code = 1
 
 
 @dataclass(frozen=True, slots=True)

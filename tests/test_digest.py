@@ -78,3 +78,47 @@ def test_an_article_past_max_article_chars_is_read_up_to_the_limit():
     story = summarize_cluster(Cluster.of(["big"]), {"big": Article("big", text, title="Floods", source="Wire")}, settings)
     assert story.facts and all("Zephyrine" not in fact.text for fact in story.facts)
     assert "Zephyrine" not in story.summary.text
+# --- one owner per concern ---------------------------------------------------------
+
+
+def test_a_storys_independent_sources_are_derived_from_its_independent_ids() -> None:
+    import dataclasses
+
+    quake = "A magnitude 7.1 earthquake struck the coast of Chile on Tuesday, killing at least 12 people in Valparaiso."
+    articles = {
+        "ap": make_article("ap", quake, source="AP"),
+        "ap-copy": make_article("ap-copy", quake, source="Daily Herald"),  # a copy of AP's story
+        "ap-2": make_article("ap-2", quake + " Rescue teams searched the rubble.", source="AP"),  # AP again
+        "bbc": make_article("bbc", "At least 12 people died when a 7.1 quake hit Chile on Tuesday.", source="BBC"),
+    }
+    story = summarize_cluster(Cluster.of(list(articles), {"ap-copy": "ap"}), articles)
+    assert story.independent_sources == len(story.independent_ids) == 2
+    assert list(story.independent_ids) == sorted(set(story.independent_ids))
+    assert "independent_sources" not in {f.name for f in dataclasses.fields(story)}  # derived, cannot disagree
+    assert dataclasses.replace(story, independent_ids=("x",)).independent_sources == 1
+
+
+def test_an_article_in_no_story_fails_the_digest_accounting_with_the_shared_check() -> None:
+    import pytest
+
+    from cluster.errors import InvariantError
+    from cluster.types import Clustering
+    from summarize import summarize_clustering
+
+    articles = (make_article("a", "Rain fell in Paris on Monday, officials said."), make_article("b", "Snow fell in Oslo on Monday."))
+    lost = Clustering(articles=articles, clusters=(Cluster.of(["a"]),))
+    with pytest.raises(InvariantError, match=r"^accounting failed: in no story: \['b'\]$"):
+        summarize_clustering(lost)
+
+
+def test_only_the_json_writer_converts_to_dicts() -> None:
+    import re
+
+    root = Path(__file__).resolve().parents[1]
+    converters = [
+        f"{path.relative_to(root)}: {name}"
+        for path in sorted([*(root / "cluster").glob("*.py"), *(root / "summarize").glob("*.py")])
+        if path.name != "output.py"
+        for name in re.findall(r"^def (\w+_to_(?:dict|list))\(", path.read_text("utf-8"), flags=re.M)
+    ]
+    assert converters == []

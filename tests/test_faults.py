@@ -65,7 +65,8 @@ def two_story_clustering() -> Clustering:
 
 
 def test_the_digest_records_that_articles_in_equal_articles_in_stories_plus_skipped() -> None:
-    from summarize.digest import digest_to_dict, summarize_clustering
+    from summarize.digest import summarize_clustering
+    from summarize.output import digest_to_dict
 
     data = digest_to_dict(summarize_clustering(two_story_clustering()))
     jsonschema.validate(data, load_schema("digest"))
