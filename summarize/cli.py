@@ -81,7 +81,7 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
-        from .digest import _version as package_version
+        from .output import package_version
 
         typer.echo(f"storyfold {package_version()}")
         raise typer.Exit()

@@ -31,6 +31,7 @@ __all__ = [
     "ContractError",
     "clustering_to_dict",
     "digest_to_dict",
+    "package_version",
     "clustering_from_dict",
     "read_clustering",
     "load_schema",
@@ -252,7 +253,8 @@ def settings_to_dict(settings: Any) -> dict[str, Any]:
     return convert(dataclasses.asdict(settings))
 
 
-def _version() -> str:
+def package_version() -> str:
+    """The installed storyfold version (``0+unknown`` when run from an uninstalled tree)."""
     try:
         return metadata.version("storyfold")
     except metadata.PackageNotFoundError:
@@ -294,7 +296,7 @@ def digest_to_dict(digest: Digest, *, generated_at: str | None = None) -> dict[s
     data: dict[str, Any] = {"schema": DIGEST_SCHEMA}
     if generated_at:
         data["generated_at"] = generated_at
-    data["generator"] = {"version": _version(), "config": settings_to_dict(digest.settings)}
+    data["generator"] = {"version": package_version(), "config": settings_to_dict(digest.settings)}
     data["stories"] = [
         {
             "id": s.id,

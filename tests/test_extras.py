@@ -22,7 +22,7 @@ def test_a_complete_extra_does_not_skip_and_a_missing_distribution_does(monkeypa
     from importlib import metadata
 
     real = metadata.version
-    assert missing_from_extra("dev") == []  # pytest, hypothesis ... run this very test
+    assert {"pytest", "hypothesis"}.isdisjoint(missing_from_extra("dev"))  # they run this very test
 
     def without_ray(name: str) -> str:
         if name == "ray":
