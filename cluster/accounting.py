@@ -35,6 +35,8 @@ def check_accounting(result: Clustering, groups: Iterable[Sequence[str]] | None 
         for article_id in group:
             counted[article_id] = counted.get(article_id, 0) + 1
     known = {a.id for a in result.articles}
+    if len(known) != len(result.articles):  # counted as distinct ids: an id twice is one input counted twice
+        raise InvariantError("accounting failed: an article id appears twice among the articles")
     twice = sorted(i for i, n in counted.items() if n > 1)
     missing = sorted(known - set(counted))
     unknown = sorted(set(counted) - known)

@@ -19,6 +19,7 @@ instance is started (or the one already running in this process is used).
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import Any, Sequence
 
@@ -38,6 +39,9 @@ MAX_PARTITIONS = 64
 
 
 def _ray() -> Any:
+    # Ray reports usage statistics over the network unless told not to; a run makes no
+    # connection the user did not ask for (set RAY_USAGE_STATS_ENABLED=1 to opt in).
+    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
     try:
         import ray
     except ImportError as exc:

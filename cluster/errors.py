@@ -37,6 +37,9 @@ __all__ = [
     "StoreError",
     "StoreBusyError",
     "RenderError",
+    "OutputPathError",
+    "OutputWriteError",
+    "Interrupted",
 ]
 
 
@@ -121,3 +124,21 @@ class RenderError(StoryfoldError):
     def __init__(self, message: str, *, exit_code: int = 1) -> None:
         super().__init__(message)
         self.exit_code = exit_code
+
+
+class OutputPathError(StoryfoldError):
+    """The output path cannot or must not be written: refused before any work (exit code 2)."""
+
+    exit_code = 2
+
+
+class OutputWriteError(StoryfoldError):
+    """Writing the output failed after the work was done: a full disk, an I/O error (exit code 1)."""
+
+    exit_code = 1
+
+
+class Interrupted(StoryfoldError):
+    """The run was interrupted (SIGINT, Ctrl-C); exit code 130 as for any process a signal stops."""
+
+    exit_code = 130

@@ -21,6 +21,7 @@ from .parsers import Warn, decode_bytes, parse_html, parse_json, parse_json_line
 from .pools import process_limit, process_pool, usable_cores
 from .records import Rules, SkipInput, prepare_text, record_text, record_to_article
 from .settings import IngestSettings
+from .text import escape_controls
 from .types import Article, Skipped
 
 __all__ = ["PARSERS", "SUPPORTED_EXTENSIONS", "Ingested", "iter_articles", "load_articles"]
@@ -244,38 +245,57 @@ def _bounded_lines(handle: Any, cap: int) -> Iterator[tuple[int, bytes, bool]]:
 def _walk(root: Path) -> Iterator[tuple[Path, str | None]]:
     """Entries under ``root`` in sorted order, each with the reason it is not read (or None).
 
-    Symlinked folders are not followed (no loops) and hidden entries are not read; both
-    are reported, as is a folder that cannot be listed, so nothing vanishes silently.
+    The walk keeps its own stack of folders instead of recursing, so no depth of nesting
+    can exhaust Python's call stack (a folder past the system's path-length limit is
+    reported as unreadable). Each folder's own entries come first, then its subfolders,
+    in sorted order. Symlinked folders are not followed (no loops), a symbolic link to a
+    file outside the input folder is not read (a link to ``/etc/passwd`` would put that
+    file into the output), and hidden entries are not read; all are reported, as is a
+    folder that cannot be listed, so nothing vanishes silently.
     """
-    errors: list[OSError] = []
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False, onerror=errors.append):
-        while errors:
-            exc = errors.pop()
-            if exc.filename is not None and Path(exc.filename) != root:
-                yield Path(exc.filename), f"cannot read folder: {exc.strerror or exc}"
-        here = Path(dirpath)
-        entries = [(d, True) for d in dirnames] + [(f, False) for f in filenames]
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and not (here / d).is_symlink())
-        for name, is_dir in sorted(entries):
+    real_root = os.path.realpath(root)
+    stack: list[Path] = [root]
+    while stack:
+        here = stack.pop()
+        try:
+            with os.scandir(here) as listing:
+                entries = sorted((entry.name, entry) for entry in listing)
+        except OSError as exc:
+            if here == root:
+                raise InputPathError(f"input folder {str(root)!r} cannot be read: {exc.strerror or exc}") from None
+            yield here, f"cannot read folder: {exc.strerror or exc}"
+            continue
+        subfolders: list[Path] = []
+        for name, entry in entries:
             path = here / name
+            try:
+                is_dir = entry.is_dir()  # follows a link, like os.walk
+            except OSError:
+                is_dir = False
             if name.startswith("."):
                 yield path, "hidden " + ("folder" if is_dir else "file") + " (names starting with '.' are not read)"
-            elif is_dir and path.is_symlink():
+            elif is_dir and entry.is_symlink():
                 yield path, "symbolic link to a folder (not followed)"
-            elif not is_dir:
+            elif is_dir:
+                subfolders.append(path)
+            elif entry.is_symlink() and os.path.exists(path) and not _inside(os.path.realpath(path), real_root):
+                yield path, "symbolic link to a file outside the input folder (not followed)"
+            else:
                 yield path, None
-    for exc in errors:
-        if exc.filename is not None and Path(exc.filename) != root:
-            yield Path(exc.filename), f"cannot read folder: {exc.strerror or exc}"
-        else:
-            raise InputPathError(f"input folder {str(root)!r} cannot be read: {exc.strerror or exc}")
+        stack.extend(reversed(subfolders))
+
+
+def _inside(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
 def _display(name: str) -> str:
-    """A file name as UTF-8-safe text: undecodable bytes (kept by the OS as surrogates) become ``\\xNN``."""
-    if name.isascii():
-        return name
-    return os.fsencode(name).decode("utf-8", "backslashreplace")
+    """A file name as UTF-8-safe, one-line text: undecodable bytes (kept by the OS as
+    surrogates) become ``\\xNN`` and control characters are escaped (``\\n``), so a name
+    never splits a warning line and an id made from it holds no control character."""
+    if not name.isascii():
+        name = os.fsencode(name).decode("utf-8", "backslashreplace")
+    return escape_controls(name)
 
 
 def _relative(path: Path, root: Path) -> str:

@@ -69,7 +69,17 @@ def process_pool(workers: int, initializer: Callable[..., None] | None = None, i
     import multiprocessing
 
     method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-    return multiprocessing.get_context(method).Pool(workers, initializer, initargs)
+    return multiprocessing.get_context(method).Pool(workers, _worker_init, (initializer, initargs))
+
+
+def _worker_init(initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -> None:
+    """Workers ignore SIGINT: Ctrl-C reaches the whole process group, and only the main
+    process should answer it (one ``storyfold: interrupted`` line, no worker tracebacks)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if initializer is not None:
+        initializer(*initargs)
 
 
 def pool_map(pool: Any, function: Callable[[_Task], _Result], tasks: Iterable[_Task], ahead: int) -> Iterator[_Result]:

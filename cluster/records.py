@@ -27,7 +27,7 @@ from .languages import detect_language
 from .markup import clean_inline, clean_markup
 from .publishers import publisher_name, registrable_domain
 from .stubs import DEFAULT_STUB_PATTERNS, stub_reason
-from .text import normalize
+from .text import escape_controls, normalize
 from .titles import strip_title
 from .types import Article
 
@@ -176,7 +176,7 @@ def record_to_article(
     if raw_id is None or raw_id == "":
         article_id = default_id
     elif isinstance(raw_id, (str, int)) and not isinstance(raw_id, bool):
-        article_id = normalize(str(raw_id))
+        article_id = normalize(escape_controls(str(raw_id)))  # escaped, not dropped: "a\x1fb" stays distinct from "ab"
         if not article_id:
             article_id = default_id
     else:

@@ -6,7 +6,7 @@ import re
 import sys
 import unicodedata
 
-__all__ = ["normalize", "word_tokens", "word_shingles", "STOP_WORDS", "SUMMARY_STOP_WORDS", "english_stop_words"]
+__all__ = ["normalize", "escape_controls", "word_tokens", "word_shingles", "STOP_WORDS", "SUMMARY_STOP_WORDS", "english_stop_words"]
 
 _WORD = re.compile(r"\w+(?:['’]\w+)*", re.UNICODE)
 
@@ -25,6 +25,23 @@ def normalize(text: str) -> str:
     if "  " in text or "\t" in text:  # other spacing controls are gone by now
         text = _SPACES.sub(" ", text)
     return text.strip()
+
+
+_LINE_BREAKING = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def escape_controls(text: str) -> str:
+    r"""``text`` with control characters (C0, DEL, C1) and line and paragraph separators
+    written as escapes (``\n``, ``\x1f``, ``\u2028``), so that an id or a file name stays
+    one visible line and is never silently changed into another.
+
+    Example:
+        >>> print(escape_controls("a\nb\x1fc.txt"))
+        a\nb\x1fc.txt
+    """
+    if not _LINE_BREAKING.search(text):
+        return text
+    return _LINE_BREAKING.sub(lambda m: repr(m.group())[1:-1], text)
 
 
 _ASCII_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")

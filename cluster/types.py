@@ -46,12 +46,23 @@ class Skipped:
 def derive_id(prefix: str, member_ids: tuple[str, ...] | list[str]) -> str:
     """Return a stable id derived from a set of member ids.
 
+    The set is hashed (SHA-1, first 12 hex digits) through an unambiguous encoding: the
+    distinct ids, sorted, each as its UTF-8 length (8 bytes, big-endian) and then its
+    bytes. No separator character can occur inside an id and merge two sets, so ids
+    ``a`` and ``b`` and the one id ``a\x1fb`` give different stories different ids.
+
     Example:
         >>> derive_id("s", ["b", "a"]) == derive_id("s", ["a", "b"])
         True
+        >>> derive_id("s", ["a", "b"]) == derive_id("s", ["a\x1fb"])
+        False
     """
-    digest = hashlib.sha1("\x1f".join(sorted(member_ids)).encode("utf-8")).hexdigest()
-    return f"{prefix}-{digest[:12]}"
+    digest = hashlib.sha1()
+    for member in sorted(set(member_ids)):
+        data = member.encode("utf-8", "surrogatepass")
+        digest.update(len(data).to_bytes(8, "big"))
+        digest.update(data)
+    return f"{prefix}-{digest.hexdigest()[:12]}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,7 @@
 """The ``storyfold`` command line: a thin layer over the cluster and summarize APIs.
 
-Exit codes: 0 done; 1 processing error; 2 usage, config or input path error.
+Exit codes: 0 done; 1 processing error or failed write; 2 usage, config or path error
+(before any work); 130 interrupted.
 """
 
 from __future__ import annotations
@@ -21,9 +22,9 @@ from typer.core import TyperCommand
 from cluster.errors import StoryfoldError
 
 EXIT_CODES = """\
-Exit codes: 0 done; 1 processing error (a bad clusters.json, a failed invariant);
-2 usage, config or input path error (a missing input, a broken --config, BART asked
-for with no weights)."""
+Exit codes: 0 done; 1 processing error (a bad clusters.json, a failed invariant, a
+failed write); 2 usage, config or path error, before any work (a missing input, a
+broken --config, a refused -o, BART asked for with no weights); 130 interrupted."""
 
 CONFIG_HELP = """\
 Settings come from one TOML file, the first found of: --config FILE; ./storyfold.toml;
@@ -104,7 +105,10 @@ InputsArg = Annotated[
         show_default=False,
     ),
 ]
-OutputOpt = Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="Write here (atomically); default: stdout.")]
+OutputOpt = Annotated[
+    Optional[str],
+    typer.Option("--output", "-o", metavar="FILE", help="Write here (atomically; a FIFO or a device such as /dev/null directly); - or default: stdout."),
+]
 ConfigOpt = Annotated[
     Optional[Path], typer.Option("--config", "-c", metavar="FILE", help="TOML settings file (wins over ./storyfold.toml and the user's file).")
 ]
@@ -204,6 +208,9 @@ def _errors() -> Iterator[None]:
     except StoryfoldError as exc:
         typer.echo(f"storyfold: error: {exc}", err=True)
         raise typer.Exit(exc.exit_code) from None
+    except KeyboardInterrupt:  # Ctrl-C: no traceback; temporary files are removed on the way out
+        typer.echo(("\n" if sys.stderr.isatty() else "") + "storyfold: interrupted", err=True)
+        raise typer.Exit(130) from None
 
 
 # Each option that overrides a setting: its flag and the [table] key it sets.
@@ -291,12 +298,20 @@ def _cluster(inputs: list[Path], settings, console: _Console):  # type: ignore[n
     with _stdin_inputs(inputs) as paths:
         ingested = load_articles(paths, settings.ingest, warn=console.warn, processes=settings.cluster.engine.processes)
     console.info(f"read {len(ingested.articles)} articles ({len(ingested.skipped)} inputs skipped)")
+    _warn_if_no_articles(len(ingested.articles), len(ingested.skipped), console)
     console.detail(f"ingest took {time.perf_counter() - started:.1f} s")
     started = time.perf_counter()
     result = cluster_articles(ingested.articles, settings.cluster, skipped=ingested.skipped, progress=console.info)
     console.info(f"{len(result.clusters)} {'story' if len(result.clusters) == 1 else 'stories'}")
     console.detail(f"copies and stories took {time.perf_counter() - started:.1f} s")
     return result
+
+
+def _warn_if_no_articles(articles: int, skipped: int, console: _Console) -> None:
+    """No articles is not an error (exit 0, an empty digest), but it is never silent."""
+    if articles == 0:
+        inputs = f"all {skipped} inputs were skipped (listed in 'skipped')" if skipped else "the inputs hold no files to read"
+        console.warn(f"no articles: {inputs}; the output has no stories")
 
 
 def _summarize(clustering, settings, console: _Console, timestamp: bool):  # type: ignore[no-untyped-def]
@@ -372,12 +387,15 @@ def cluster_command(
     """Group articles into stories and write clusters.json (schema storyfold.clusters/1)."""
     from .output import clustering_to_dict, write_json
 
+    from .writer import check_output
+
     console = _Console(quiet, verbose)
     with _errors():
+        destination = check_output(output, [*inputs, config])
         settings = _settings(config, console, copy_threshold=copy_threshold, engine=engine, address=address, processes=processes)
         result = _cluster(inputs, settings, console)
         data = clustering_to_dict(result)
-        write_json(data, output)
+        write_json(data, destination)
         console.closing(output, data)
 
 
@@ -398,13 +416,16 @@ def summarize_command(
 ) -> None:
     """Write digest.json (schema storyfold.digest/2) from a clusters.json."""
     from .output import read_clustering
+    from .writer import check_output
 
     console = _Console(quiet, verbose)
     chosen = _issue_format(fmt, output, "json")
     with _errors():
+        destination = check_output(output, [clusters, config])
         settings = _settings(config, console, summarizer=summarizer, model=model, device=device, max_words=max_words, facts=_facts_limit(facts))
         clustering = read_clustering(clusters, warn=console.warn)
-        _write(_summarize(clustering, settings, console, timestamp), output, chosen, console)
+        _warn_if_no_articles(len(clustering.articles), len(clustering.skipped), console)
+        _write(_summarize(clustering, settings, console, timestamp), destination, chosen, console)
 
 
 @app.command("run", cls=_Command, epilog=EXIT_CODES)
@@ -431,9 +452,12 @@ def run_command(
     verbose: VerboseOpt = False,
 ) -> None:
     """Cluster and summarize in one go: INPUT... to digest.json (or, with --format, a newsletter issue)."""
+    from .writer import check_output
+
     console = _Console(quiet, verbose)
     chosen = _issue_format(fmt, output, "json")
     with _errors():
+        destination = check_output(output, [*inputs, config, store, template])
         settings = _settings(
             config,
             console,
@@ -448,14 +472,14 @@ def run_command(
             facts=_facts_limit(facts),
         )
         if store is not None:
-            _write(_run_with_store(inputs, store, settings, console, timestamp, now, all_stories), output, chosen, console, template)
+            _write(_run_with_store(inputs, store, settings, console, timestamp, now, all_stories), destination, chosen, console, template)
             return
         if all_stories or now is not None:
             from cluster.errors import ConfigError
 
             raise ConfigError("--all-stories and --now need --store")
         clustering = _cluster(inputs, settings, console)
-        _write(_summarize(clustering, settings, console, timestamp), output, chosen, console, template)
+        _write(_summarize(clustering, settings, console, timestamp), destination, chosen, console, template)
 
 
 @app.command("render", cls=_Command, epilog=EXIT_CODES)
@@ -477,11 +501,14 @@ def render_command(
     chosen = _issue_format(fmt, output, "html")
     if max_facts < 0:
         raise typer.BadParameter("must be 0 (all) or more", param_hint="--max-facts")
+    from .writer import check_output
+
     with _errors():
+        destination = check_output(output, [digest, template])
         data = read_digest(digest)
         console.detail(f"digest {digest}: schema {data.get('schema')}, {len(data['stories'])} stories")
         text = render_digest(data, chosen, template=template, title=title, max_facts=max_facts or None)
-        write_json(text, output)
+        write_json(text, destination)
         count = len(data["stories"])
         console.closing(output, f"{count} {'story' if count == 1 else 'stories'} as {chosen.upper() if chosen == 'html' else 'Markdown'}")
 
@@ -500,12 +527,15 @@ def config_command(
     from .config_files import find_config, settings_toml
     from .output import write_json
 
+    from .writer import check_output
+
     console = _Console(quiet, verbose)
     with _errors():
+        destination = check_output(output, [config])
         source = find_config(config)
         settings = _settings(config, console)
         text = settings_toml(settings, header=f"# Settings in effect: {source.describe()}.\n#")
-        write_json(text, output)
+        write_json(text, destination)
         if output is not None and str(output) != "-":
             console.closing(output, "settings")
 

@@ -23,12 +23,14 @@ code from a model repository is ever run.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
+import sys
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Sequence, TextIO
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence, TextIO
 from urllib.parse import urlparse
 
 from cluster.errors import ConfigError, ModelUnavailableError
@@ -40,7 +42,7 @@ from .types import StoryInput, Summarizer, Summary
 if TYPE_CHECKING:
     from .settings import Settings
 
-__all__ = ["BartSummarizer", "Chunk", "chunk_facts", "make_summarizer"]
+__all__ = ["BartSummarizer", "Chunk", "chunk_facts", "hub_offline", "make_summarizer"]
 
 INSTALL_HINT = "pip install 'storyfold[bart]'"
 WEIGHTS_HINT = (
@@ -205,8 +207,53 @@ def chunk_facts(facts: Sequence[str], tokenizer: Any, max_tokens: int) -> list[C
 # --------------------------------------------------------------------------- loading
 
 
+# Read by huggingface_hub and transformers when they are imported (and by some of their
+# helpers at call time); HF_HUB_DISABLE_TELEMETRY stops usage pings as well.
+_OFFLINE_VARS = ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_DATASETS_OFFLINE", "HF_HUB_DISABLE_TELEMETRY")
+
+
 def _offline() -> bool:
     return any(os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on") for name in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"))
+
+
+def _set_offline_flags(offline: bool) -> None:
+    """Set the offline flags that already-imported hub libraries read at call time."""
+    constants = sys.modules.get("huggingface_hub.constants")
+    if constants is not None and hasattr(constants, "HF_HUB_OFFLINE"):
+        constants.HF_HUB_OFFLINE = offline
+    hub = sys.modules.get("transformers.utils.hub")
+    if hub is not None and hasattr(hub, "_is_offline_mode"):  # transformers before 4.50 kept its own flag
+        hub._is_offline_mode = offline
+
+
+@contextlib.contextmanager
+def hub_offline() -> Iterator[None]:
+    """Keep the Hugging Face libraries from opening any network connection inside the block.
+
+    Sets ``HF_HUB_OFFLINE``, ``TRANSFORMERS_OFFLINE``, ``HF_DATASETS_OFFLINE`` and
+    ``HF_HUB_DISABLE_TELEMETRY`` (read when the libraries are imported) and, when they are
+    already imported, the offline flags they read at call time. Without this, even a
+    ``local_files_only`` load asks the hub for an agent registry when building its
+    user-agent header. Everything is restored on exit, so an explicit download later in
+    the same process still can.
+
+    Example:
+        >>> with hub_offline():
+        ...     os.environ["HF_HUB_OFFLINE"]
+        '1'
+    """
+    saved = {name: os.environ.get(name) for name in _OFFLINE_VARS}
+    os.environ.update(dict.fromkeys(_OFFLINE_VARS, "1"))
+    _set_offline_flags(True)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        _set_offline_flags(_offline())
 
 
 def _hub_reachable(timeout: float = 3.0) -> bool:
@@ -246,23 +293,24 @@ def _from_pretrained(transformers: Any, name: str, *, local_only: bool) -> tuple
 
 def _load(name: str, *, allow_download: bool = True) -> tuple[Any, Any]:
     """Load tokenizer and model: local folder, then the HF cache, then (online, when allowed) the hub."""
-    _, transformers = _import_backend()
-    transformers.utils.logging.disable_progress_bar()
-    path = Path(name).expanduser()
-    if path.is_dir():
+    with hub_offline():  # the local lookups must not touch the network
+        _, transformers = _import_backend()
+        transformers.utils.logging.disable_progress_bar()
+        path = Path(name).expanduser()
+        if path.is_dir():
+            try:
+                return _from_pretrained(transformers, str(path), local_only=True)
+            except Exception as exc:  # a folder that is not a safetensors seq2seq model
+                raise ModelUnavailableError(
+                    f"model folder {path} holds no loadable safetensors BART model ({type(exc).__name__}: {exc}); "
+                    f"{WEIGHTS_HINT}"
+                ) from None
+        if _looks_like_path(name):
+            raise ModelUnavailableError(f"model folder {name} does not exist; {WEIGHTS_HINT}")
         try:
-            return _from_pretrained(transformers, str(path), local_only=True)
-        except Exception as exc:  # a folder that is not a safetensors seq2seq model
-            raise ModelUnavailableError(
-                f"model folder {path} holds no loadable safetensors BART model ({type(exc).__name__}: {exc}); "
-                f"{WEIGHTS_HINT}"
-            ) from None
-    if _looks_like_path(name):
-        raise ModelUnavailableError(f"model folder {name} does not exist; {WEIGHTS_HINT}")
-    try:
-        return _from_pretrained(transformers, name, local_only=True)
-    except Exception as exc:
-        cache_error = f"{type(exc).__name__}: {exc}"
+            return _from_pretrained(transformers, name, local_only=True)
+        except Exception as exc:
+            cache_error = f"{type(exc).__name__}: {exc}"
     if not allow_download:
         raise ModelUnavailableError(f"{name} is not in the Hugging Face cache ({cache_error}); {WEIGHTS_HINT}")
     if _offline():
@@ -306,7 +354,8 @@ class BartSummarizer:
         self.summary_settings = summary or SummarySettings()
         self.model = settings.model
         self.generate_calls = 0
-        torch, _ = _import_backend()
+        with hub_offline():  # importing transformers must not go online either
+            torch, _ = _import_backend()
         self._torch = torch
         self.device = self._pick_device(torch)
         self.tokenizer, model = _load(settings.model, allow_download=allow_download)

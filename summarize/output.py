@@ -1,16 +1,19 @@
 """The one JSON writer and reader of storyfold's two contracts.
 
 ``clusters.json`` (schema ``storyfold.clusters/1``) and ``digest.json`` (schema
-``storyfold.digest/2``). Writes are atomic: a temporary file in the target folder,
-flushed and synced, then renamed over the target, so a reader (or a crash) sees
-either the old file or the new one, never half of one.
+``storyfold.digest/2``). Files are written by :mod:`summarize.writer`: atomically (a
+temporary file in the target folder, flushed and synced, then renamed over the
+target, so a reader or a crash sees the old file or the new one), special files such
+as ``/dev/null`` or a FIFO directly.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import os
+import re
 import sys
 import tempfile
 from importlib import metadata, resources
@@ -18,7 +21,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from cluster.errors import ContractError, StoryfoldError
+from cluster.text import escape_controls
 from cluster.types import Article, Cluster, Clustering, Skipped
+
+from .writer import Destination, write_text
 
 if TYPE_CHECKING:
     from .digest import Digest, Story
@@ -59,36 +65,20 @@ def dumps(data: Mapping[str, Any]) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
 
 
-def write_json(data: Mapping[str, Any] | str, path: str | os.PathLike[str] | None) -> None:
-    """Write ``data`` atomically to ``path``, or to stdout when ``path`` is None or ``-``.
+def write_json(data: Mapping[str, Any] | str, path: "str | os.PathLike[str] | Destination | None") -> None:
+    """Write ``data`` to ``path``: stdout for None or ``-``, a special file directly, else atomically.
 
     ``data`` is a JSON object, or text already rendered (a newsletter issue), written as is.
+    See :mod:`summarize.writer` for the checks and how each kind of path is written.
+
+    Raises:
+        OutputPathError: the path cannot or must not be written (exit code 2).
+        OutputWriteError: writing failed (exit code 1).
 
     Example:
         >>> write_json({"schema": "x"}, None)  # doctest: +SKIP
     """
-    text = data if isinstance(data, str) else dumps(data)
-    if path is None or str(path) == "-":
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        return
-    target = Path(path)
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise StoryfoldError(f"cannot write {target}: folder {folder} does not exist")
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp_name, target)
-    except BaseException:
-        try:
-            os.unlink(tmp_name)
-        except FileNotFoundError:
-            pass
-        raise
+    write_text(data if isinstance(data, str) else dumps(data), path)
 
 
 def _article_to_dict(article: Article) -> dict[str, Any]:
@@ -135,51 +125,183 @@ def _text_field(record: Mapping[str, Any], key: str, where: str) -> str | None:
     raise ContractError(f"{where}: field {key!r} must be a string or null, got {type(value).__name__}")
 
 
+def _allowed_keys() -> dict[str, frozenset[str]]:
+    """The keys the clusters schema allows at the top, in an article, a cluster, a skipped entry and stats."""
+    schema = load_schema("clusters")
+    props = schema["properties"]
+    return {
+        "top": frozenset(props),
+        "article": frozenset(props["articles"]["items"]["properties"]),
+        "cluster": frozenset(props["clusters"]["items"]["properties"]),
+        "skipped": frozenset(schema["$defs"]["skipped"]["items"]["properties"]),
+        "stats": frozenset(props["stats"]["properties"]),
+    }
+
+
+def _refuse_unknown_keys(record: Mapping[str, Any], allowed: frozenset[str], where: str) -> None:
+    unknown = sorted(set(record) - allowed)
+    if unknown:
+        raise ContractError(
+            f"{where}: unknown key {_quoted(unknown[0])}" + (f" (and {len(unknown) - 1} more)" if len(unknown) > 1 else "")
+            + f"; allowed: {', '.join(sorted(allowed))}"
+        )
+
+
+def _quoted(value: str) -> str:
+    """A string for a one-line message: quoted, control characters and lone surrogates escaped, cut at 80 characters."""
+    text = value if len(value) <= 80 else value[:77] + "..."
+    return repr(text.encode("utf-8", "backslashreplace").decode("utf-8"))
+
+
+def _find_lone_surrogate(value: Any, where: str) -> str | None:
+    """The path (``articles[3].title``) of the first string holding a lone surrogate, or None."""
+    stack: list[tuple[Any, str]] = [(value, where)]
+    while stack:
+        item, path = stack.pop()
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return path
+        elif isinstance(item, dict):
+            for key, child in item.items():
+                stack.append((key, f"{path} key"))
+                stack.append((child, f"{path}.{key}" if isinstance(key, str) and key.isidentifier() else f"{path}[{_quoted(str(key))}]"))
+        elif isinstance(item, list):
+            stack.extend((child, f"{path}[{i}]") for i, child in enumerate(item))
+    return None
+
+
+def _find_non_finite(value: Any, where: str) -> str | None:
+    """The path of the first NaN or infinite number, or None (strict JSON has neither)."""
+    stack: list[tuple[Any, str]] = [(value, where)]
+    while stack:
+        item, path = stack.pop()
+        if isinstance(item, float) and not math.isfinite(item):
+            return path
+        if isinstance(item, dict):
+            stack.extend((child, f"{path}.{key}") for key, child in item.items())
+        elif isinstance(item, list):
+            stack.extend((child, f"{path}[{i}]") for i, child in enumerate(item))
+    return None
+
+
+def _clean_url(url: str | None) -> str | None:
+    """A url kept only when it is not a script or data URL (the one cleaning every input gets)."""
+    if url is None:
+        return None
+    url = url.strip()
+    if _UNSAFE_SCHEME.match(url.replace("\t", "").replace("\n", "")):
+        return None
+    return url or None
+
+
+_UNSAFE_SCHEME = re.compile(r"\s*(?:javascript|vbscript|data|file)\s*:", re.I)
+
+
 def clustering_from_dict(data: Any, *, source: str = "clusters.json", warn: Callable[[str], None] | None = None) -> Clustering:
     """Read a ``storyfold.clusters/1`` object, as written by ``storyfold cluster`` or edited by hand.
 
-    Articles need only ``id`` and ``text``. An article with no text goes to ``skipped``;
-    an article in no cluster becomes a story of its own (with a warning). An article in
-    two clusters, or a cluster naming an unknown article, is a :class:`ContractError`.
+    Articles need only ``id`` and ``text``; texts, titles and sources get the same cleaning
+    as at ingest (:func:`cluster.markup.clean_markup`: no tags, script or data links,
+    bidi or zero-width characters). An article whose text is empty goes to ``skipped``;
+    an article in no cluster becomes a story of its own (with a warning); a copy pair that
+    cannot apply (its copy or original is not a member of that cluster, an article copying
+    itself, an original that is itself a copy) is dropped with a warning naming the cluster
+    and the pair.
+
+    Raises:
+        ContractError: the object breaks the contract (exit code 1): a key the schema does
+            not know (named), a field of the wrong type, a ``skipped`` entry that is not an
+            object with string ``input`` and ``reason``, an input both skipped and an
+            article, an article in two clusters, a cluster naming an unknown
+            article, a lone surrogate or a non-finite number anywhere.
     """
+    from cluster.markup import clean_inline, clean_markup
+
     if not isinstance(data, dict):
         raise ContractError(f"{source}: expected a JSON object with 'articles' and 'clusters', got {type(data).__name__}")
+    allowed = _allowed_keys()
+    _refuse_unknown_keys(data, allowed["top"], source)
+    bad_text = _find_lone_surrogate(data, "")
+    if bad_text is not None:
+        raise ContractError(f"{source}: {bad_text.lstrip('.') or 'the top level'} holds a lone surrogate (\\ud800-\\udfff), which is not text; fix or remove it")
+    bad_number = _find_non_finite(data, "")
+    if bad_number is not None:
+        raise ContractError(f"{source}: {bad_number.lstrip('.')} is NaN or infinite, which JSON does not allow")
     schema = data.get("schema", CLUSTERS_SCHEMA)
     if schema != CLUSTERS_SCHEMA:
-        raise ContractError(f"{source}: schema is {schema!r}, expected {CLUSTERS_SCHEMA!r}")
+        raise ContractError(f"{source}: schema is {_quoted(str(schema))}, expected {CLUSTERS_SCHEMA!r}")
     raw_articles = data.get("articles")
     raw_clusters = data.get("clusters", [])
-    if not isinstance(raw_articles, list) or not isinstance(raw_clusters, list):
-        raise ContractError(f"{source}: 'articles' and 'clusters' must be lists")
+    raw_skipped = data.get("skipped", [])
+    if not isinstance(raw_articles, list):
+        raise ContractError(f"{source}: 'articles' must be a list, got {type(raw_articles).__name__}")
+    if not isinstance(raw_clusters, list):
+        raise ContractError(f"{source}: 'clusters' must be a list, got {type(raw_clusters).__name__}")
+    if not isinstance(raw_skipped, list):
+        raise ContractError(f"{source}: 'skipped' must be a list of {{\"input\", \"reason\"}} objects, got {type(raw_skipped).__name__}")
+    stats = data.get("stats", {})
+    if not isinstance(stats, dict):
+        raise ContractError(f"{source}: 'stats' must be an object, got {type(stats).__name__}")
+    _refuse_unknown_keys(stats, allowed["stats"], f"{source}: stats")
+    for key, value in stats.items():
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise ContractError(f"{source}: stats.{key} must be a whole number >= 0, got {_quoted(json.dumps(value))}")
 
-    skipped = [Skipped(str(s.get("input", "?")), str(s.get("reason", "?"))) for s in data.get("skipped", []) if isinstance(s, dict)]
+    skipped: list[Skipped] = []
+    skipped_where: dict[str, int] = {}
+    for index, entry in enumerate(raw_skipped):
+        where = f"{source}: skipped[{index}]"
+        if not isinstance(entry, dict):
+            raise ContractError(f"{where}: expected an object with 'input' and 'reason', got {type(entry).__name__}")
+        _refuse_unknown_keys(entry, allowed["skipped"], where)
+        input_name, reason = entry.get("input"), entry.get("reason")
+        if not isinstance(input_name, str) or not isinstance(reason, str) or not reason.strip():
+            raise ContractError(f"{where}: needs a string 'input' and a non-empty string 'reason'")
+        # The same name may be skipped twice: two input folders can each hold a bad "a.txt".
+        skipped_where.setdefault(input_name, index)
+        skipped.append(Skipped(input_name, reason))
+
     articles: dict[str, Article] = {}
+    seen_ids: set[str] = set()
     for index, record in enumerate(raw_articles):
         where = f"{source}: articles[{index}]"
         if not isinstance(record, dict):
             raise ContractError(f"{where}: expected an object, got {type(record).__name__}")
+        _refuse_unknown_keys(record, allowed["article"], where)
         article_id = record.get("id")
         if not isinstance(article_id, str) or not article_id:
             raise ContractError(f"{where}: every article needs a non-empty string 'id'")
-        if article_id in articles:
-            raise ContractError(f"{where}: article id {article_id!r} appears twice")
-        text = _text_field(record, "text", where)
-        if not text or not text.strip():
-            skipped.append(Skipped(article_id, "article has no text"))
+        if article_id in seen_ids:
+            raise ContractError(f"{where}: article id {_quoted(article_id)} appears twice")
+        seen_ids.add(article_id)
+        if article_id in skipped_where:
+            raise ContractError(
+                f"{where}: article {_quoted(article_id)} is also in skipped[{skipped_where[article_id]}]; "
+                "an input is either an article or skipped, not both"
+            )
+        raw_text = _text_field(record, "text", where)
+        text = clean_markup(raw_text) if raw_text else ""
+        if not text:
+            reason = "article has no text" if not raw_text or not raw_text.strip() else "article has no text (empty after removing markup)"
+            skipped.append(Skipped(article_id, reason))
             if warn:
-                warn(f"skipped {article_id}: article has no text")
+                warn(f"skipped {escape_controls(article_id)}: {reason}")
             continue
-        meta = record.get("meta") or {}
+        meta = record.get("meta")
+        if meta is None:
+            meta = {}
         if not isinstance(meta, dict):
             raise ContractError(f"{where}: field 'meta' must be an object")
         articles[article_id] = Article(
             id=article_id,
             text=text,
-            title=_text_field(record, "title", where),
-            source=_text_field(record, "source", where),
-            url=_text_field(record, "url", where),
-            published=_text_field(record, "published", where),
-            language=_text_field(record, "language", where),
+            title=clean_inline(_text_field(record, "title", where)),
+            source=clean_inline(_text_field(record, "source", where)),
+            url=_clean_url(_text_field(record, "url", where)),
+            published=clean_inline(_text_field(record, "published", where)),
+            language=clean_inline(_text_field(record, "language", where)),
             meta=meta,
         )
 
@@ -190,27 +312,34 @@ def clustering_from_dict(data: Any, *, source: str = "clusters.json", warn: Call
         where = f"{source}: clusters[{index}]"
         if not isinstance(record, dict) or not isinstance(record.get("article_ids"), list):
             raise ContractError(f"{where}: expected an object with an 'article_ids' list")
-        members = []
+        _refuse_unknown_keys(record, allowed["cluster"], where)
+        if "id" in record and not isinstance(record["id"], str):
+            raise ContractError(f"{where}: 'id' must be a string (it is derived from the members and may be left out)")
+        members: list[str] = []
         for article_id in record["article_ids"]:
             if not isinstance(article_id, str):
-                raise ContractError(f"{where}: article ids must be strings, got {article_id!r}")
+                raise ContractError(f"{where}: article ids must be strings, got {_quoted(json.dumps(article_id))}")
             if article_id in owner:
-                raise ContractError(f"{where}: article {article_id!r} is also in clusters[{owner[article_id]}]; an article belongs to one story")
+                raise ContractError(
+                    f"{where}: article {_quoted(article_id)} is also in clusters[{owner[article_id]}]; an article belongs to one story"
+                )
             if article_id not in articles:
                 if article_id in skipped_ids:
                     continue
-                raise ContractError(f"{where}: article {article_id!r} is not in 'articles'")
+                raise ContractError(f"{where}: article {_quoted(article_id)} is not in 'articles'")
             owner[article_id] = index
             members.append(article_id)
-        copies = record.get("copies") or {}
+        copies = record.get("copies")
+        if copies is None:
+            copies = {}
         if not isinstance(copies, dict):
             raise ContractError(f"{where}: 'copies' must be an object mapping copy id to original id")
-        kept = {c: o for c, o in copies.items() if isinstance(o, str) and c in members and o in members}
+        kept = _applicable_copies(copies, members, f"{source}: clusters[{index}]", warn)
         if members:
             clusters.append(Cluster.of(members, kept))
     for article_id in sorted(set(articles) - set(owner)):
         if warn:
-            warn(f"article {article_id!r} is in no cluster; it becomes a story of its own")
+            warn(f"article {_quoted(article_id)} is in no cluster; it becomes a story of its own")
         clusters.append(Cluster.of([article_id]))
     clusters.sort(key=lambda c: c.article_ids)
     return Clustering(
@@ -218,6 +347,38 @@ def clustering_from_dict(data: Any, *, source: str = "clusters.json", warn: Call
         clusters=tuple(clusters),
         skipped=tuple(sorted(skipped, key=lambda s: (s.input, s.reason))),
     )
+
+
+def _applicable_copies(copies: Mapping[str, Any], members: list[str], where: str, warn: Callable[[str], None] | None) -> dict[str, str]:
+    """The copy pairs of one cluster that can apply; each other pair is dropped with a warning naming it."""
+    present = set(members)
+    kept: dict[str, str] = {}
+    problems: list[tuple[str, Any, str]] = []
+    for copy_id, original_id in sorted(copies.items()):
+        if not isinstance(original_id, str):
+            problems.append((copy_id, original_id, "the original must be an article id (a string)"))
+        elif copy_id == original_id:
+            problems.append((copy_id, original_id, "an article cannot copy itself"))
+        elif copy_id not in present:
+            problems.append((copy_id, original_id, f"the copy {_quoted(copy_id)} is not an article of this cluster"))
+        elif original_id not in present:
+            problems.append((copy_id, original_id, f"the original {_quoted(original_id)} is not an article of this cluster"))
+        else:
+            kept[copy_id] = original_id
+    for copy_id in sorted(kept):
+        if kept[copy_id] in kept:  # a copy of a copy: the reader cannot tell which text is the original
+            problems.append((copy_id, kept[copy_id], f"the original {_quoted(kept[copy_id])} is itself a copy"))
+    for copy_id, _, _ in problems:
+        kept.pop(copy_id, None)
+    if warn:
+        for copy_id, original_id, why in sorted(problems, key=lambda p: p[0]):
+            shown = _quoted(original_id) if isinstance(original_id, str) else json.dumps(original_id)
+            warn(f"{where}: copy pair {_quoted(copy_id)} -> {shown} dropped: {why}")
+    return kept
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
 
 
 def read_clustering(path: str | os.PathLike[str], *, warn: Callable[[str], None] | None = None) -> Clustering:
@@ -232,11 +393,16 @@ def read_clustering(path: str | os.PathLike[str], *, warn: Callable[[str], None]
     except (OSError, UnicodeDecodeError) as exc:
         raise InputPathError(f"clusters file {str(path)!r} cannot be read: {exc}") from None
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_constant=_refuse_constant)
     except json.JSONDecodeError as exc:
         raise ContractError(f"{path}: not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
     except RecursionError:
         raise ContractError(f"{path}: not valid JSON: nested too deeply") from None
+    except ValueError as exc:  # a number past Python's integer-string limit, NaN or Infinity
+        reason = str(exc)
+        if "digits" in reason:
+            reason = f"a number has more than {sys.get_int_max_str_digits()} digits"
+        raise ContractError(f"{path}: not valid JSON: {' '.join(reason.split())[:200]}") from None
     return clustering_from_dict(data, source=str(path), warn=warn)
 
 

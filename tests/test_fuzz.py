@@ -27,6 +27,7 @@ from hypothesis import strategies as st
 
 from cluster.ingest import SUPPORTED_EXTENSIONS, load_articles
 from cluster.settings import IngestSettings
+from cluster.text import escape_controls
 from cluster.types import Article, Cluster, Clustering, Skipped
 
 # Fixed budgets, derandomised: CI sees the same examples on every run.
@@ -183,7 +184,11 @@ NAME_PREFIXES = (
     "with space", "new\nline", "tab\there", "ünïcødé", "日本語の記事", "emoji 😀", "rtl\u202eexe", "zero\u200bwidth",
     "bad\udcffbyte", "\udce9t\udce9", ".hidden", "-dash", "$(echo pwn)", "a;b|c&d", "'quoted\"", "..dots",
 )
-SPECIALS = ("fifo", "dangling_link", "loop_link", "folder_link", "folder_named_like_file", "unreadable_link")
+SPECIALS = (
+    "fifo", "dangling_link", "loop_link", "folder_link", "folder_named_like_file", "unreadable_link",
+    "outside_link", "outside_folder_link", "deep_folder",
+)
+DEEP_FOLDER_LEVELS = 1200  # past Python's recursion limit: a recursive walk would fail
 
 
 @dataclass(frozen=True)
@@ -224,8 +229,9 @@ def entries(draw: Any, max_entries: int = 4) -> list[Entry]:
 
 
 def relative(name: str) -> str:
-    """How an input name appears in outputs: UTF-8 text, undecodable bytes shown as \\xNN."""
-    return os.fsencode(name).decode("utf-8", "backslashreplace")
+    """How an input name appears in outputs: UTF-8 text, undecodable bytes shown as \\xNN,
+    control characters escaped (``\\n``)."""
+    return escape_controls(os.fsencode(name).decode("utf-8", "backslashreplace"))
 
 
 def materialise(root: Path, items: list[Entry]) -> None:
@@ -245,8 +251,29 @@ def materialise(root: Path, items: list[Entry]) -> None:
             (path / "inner.txt").write_bytes(b"Inner headline\nRain fell in Paris on Monday, officials said.")
         elif entry.category == "unreadable_link":
             os.symlink("/proc/self/mem", path)  # a regular file whose read fails, even for root
+        elif entry.category == "outside_link":
+            os.symlink("/etc/passwd" if os.path.exists("/etc/passwd") else os.__file__, path)  # out of the folder: not read
+        elif entry.category == "outside_folder_link":
+            os.symlink(os.path.dirname(os.__file__), path)
+        elif entry.category == "deep_folder":
+            _nest(path, DEEP_FOLDER_LEVELS)
         else:
             path.write_bytes(entry.data)
+
+
+def _nest(path: Path, levels: int) -> None:
+    """A folder ``levels`` deep with one article at the bottom (made relative: paths stay short)."""
+    here = os.getcwd()
+    path.mkdir()
+    os.chdir(path)
+    try:
+        for _ in range(levels):
+            os.mkdir("d")
+            os.chdir("d")
+        with open("deep.txt", "w", encoding="utf-8") as handle:
+            handle.write("Deep headline\nRain fell in Paris on Monday, officials said.")
+    finally:
+        os.chdir(here)
 
 
 def _matches(item_input: str, rel: str) -> bool:
@@ -260,7 +287,7 @@ def check_folder(root: Path, items: list[Entry], ingest: IngestSettings) -> tupl
     for entry in items:
         rel = relative(entry.name)
         path = root / entry.name
-        if entry.category == "folder_link" or entry.name.startswith("."):
+        if entry.category in ("folder_link", "outside_link", "outside_folder_link") or entry.name.startswith("."):
             mine = [s for s in ingested.skipped if s.input == rel]
             assert len(mine) == 1, f"{rel!r} (not read) should have exactly one skipped record, has {mine}"
             per_entry[rel] = 1
@@ -395,3 +422,127 @@ def test_storyfold_run_on_hostile_folders_exits_cleanly_with_every_input_account
         assert result.exit_code == 0, (result.output, result.exception)
         text = target.read_text("utf-8")
         check_digest(json.loads(text), root, text, schema_validator("digest"), ingested)
+
+
+# -- hand-edited clusters.json ------------------------------------------------------------------
+CLUSTER_EDIT_EXAMPLES = 100
+_EDIT_IDS = ("a", "b", "a\x1fb", "c", "c\x1fa", "d\n", "é", "x" * 3)
+_EDIT_TEXTS = (
+    "Officials said 12 people were hurt when rain fell in Paris on Monday.",
+    "The mayor of Paris said 12 people were hurt in Monday's rain, officials agreed.",
+    "<script>x()</script>",
+    "   ",
+    "Rain fell <img src=x onerror=alert(1) in Paris [more](javascript:alert(1)) \u202e on Monday.",
+)
+HUGE_NUMBER = "9" * 4400
+_MUTATIONS = (
+    "rename_clusters", "unknown_top_key", "unknown_article_key", "unknown_cluster_key", "unknown_stats_key",
+    "skipped_not_list", "skipped_bare_string", "skipped_missing_reason", "skipped_twice", "skipped_and_article",
+    "bad_copies", "huge_number", "nan", "infinity", "overflow_float", "lone_surrogate", "unknown_member",
+    "member_twice", "markup_title", "no_clusters_key",
+)
+
+
+@st.composite
+def clusters_edits(draw: Any) -> tuple[str, list[str]]:
+    """A clusters.json text as a hand edit might leave it, and the mutations applied."""
+    ids = draw(st.lists(st.sampled_from(_EDIT_IDS), min_size=1, max_size=6, unique=True))
+    articles: list[dict[str, Any]] = [{"id": i, "text": draw(st.sampled_from(_EDIT_TEXTS)), "source": draw(st.sampled_from(["Acme", "acme\u200b", "Асme", None]))} for i in ids]
+    groups: dict[int, list[str]] = {}
+    for i in ids:
+        groups.setdefault(draw(st.integers(0, 2)), []).append(i)
+    clusters: list[dict[str, Any]] = [{"article_ids": members, "copies": {}} for members in groups.values()]
+    data: dict[str, Any] = {"schema": "storyfold.clusters/1", "articles": articles, "clusters": clusters, "skipped": [{"input": "bad.json", "reason": "malformed"}]}
+    mutations = draw(st.lists(st.sampled_from(_MUTATIONS), max_size=3, unique=True))
+    replace: dict[str, str] = {}
+    for mutation in mutations:
+        if mutation == "rename_clusters" and "clusters" in data:
+            data["cluster"] = data.pop("clusters")
+        elif mutation == "no_clusters_key":
+            data.pop("clusters", None)
+        elif mutation == "unknown_top_key":
+            data["extra"] = 1
+        elif mutation == "unknown_article_key":
+            articles[0]["body"] = "x"
+        elif mutation == "unknown_cluster_key" and clusters:
+            clusters[0]["members"] = []
+        elif mutation == "unknown_stats_key":
+            data["stats"] = {"inputs": 1, "lost": 0}
+        elif mutation == "skipped_not_list":
+            data["skipped"] = draw(st.sampled_from([3, "bad.json", {"input": "x", "reason": "y"}, None]))
+        elif mutation == "skipped_bare_string":
+            data["skipped"] = ["bad.json"]
+        elif mutation == "skipped_missing_reason":
+            data["skipped"] = [{"input": "bad.json"}]
+        elif mutation == "skipped_twice":
+            data["skipped"] = [{"input": "x", "reason": "one"}, {"input": "x", "reason": "two"}]
+        elif mutation == "skipped_and_article":
+            data["skipped"] = [{"input": ids[0], "reason": "hand-skipped"}]
+        elif mutation == "bad_copies" and clusters:
+            pool = [*ids, "missing", 5, None]
+            clusters[0]["copies"] = draw(st.dictionaries(st.sampled_from([*ids, "missing"]), st.sampled_from(pool), max_size=3))
+        elif mutation == "huge_number":
+            articles[0]["meta"] = {"n": "HUGE"}
+            replace['"HUGE"'] = HUGE_NUMBER
+        elif mutation in ("nan", "infinity", "overflow_float"):
+            articles[0]["meta"] = {"n": "NUMBER"}
+            replace['"NUMBER"'] = {"nan": "NaN", "infinity": "-Infinity", "overflow_float": "1e999"}[mutation]
+        elif mutation == "lone_surrogate":
+            articles[-1][draw(st.sampled_from(["title", "text", "source"]))] = "bad \ud800 text"
+        elif mutation == "unknown_member" and clusters:
+            clusters[0]["article_ids"].append("nobody")
+        elif mutation == "member_twice" and len(clusters) > 1:
+            clusters[1]["article_ids"].append(clusters[0]["article_ids"][0])
+        elif mutation == "markup_title":
+            articles[0]["title"] = "<script>alert(1)</script>[x](javascript:alert(1))\u202eTitle"
+    text = json.dumps(data, ensure_ascii=True)  # lone surrogates become \ud800 escapes, as in a hand-edited file
+    for placeholder, value in replace.items():
+        text = text.replace(placeholder, value)
+    return text, mutations
+
+
+def check_clusters_edit(text: str, folder: Path) -> str:
+    """Read an edited clusters.json and summarize it: a one-line contract error, or a digest
+    that accounts for every article id of the file once, with distinct story ids and strict JSON.
+    Returns ``"refused"`` or ``"read"``; anything else (a traceback) propagates."""
+    from cluster.errors import StoryfoldError
+    from summarize.digest import digest_to_dict, summarize_clustering
+    from summarize.output import dumps, read_clustering
+
+    path = folder / "edited.json"
+    path.write_text(text, encoding="utf-8")
+    warnings: list[str] = []
+    try:
+        clustering = read_clustering(path, warn=warnings.append)
+        digest = summarize_clustering(clustering)
+    except StoryfoldError as exc:
+        assert str(exc).strip() and "\n" not in str(exc), f"error message is not one line: {exc!r}"
+        return "refused"
+    assert all("\n" not in w for w in warnings), warnings
+    data = digest_to_dict(digest)
+    dumps(data).encode("utf-8")  # strict JSON, encodable
+    raw = json.loads(text)
+    ids = {a["id"] for a in raw["articles"]}
+    in_stories = [i for s in data["stories"] for i in s["article_ids"]]
+    skipped = [s["input"] for s in data["skipped"]]
+    assert len(in_stories) == len(set(in_stories)), "an article is in two stories"
+    assert ids <= set(in_stories) | set(skipped), f"lost: {sorted(ids - set(in_stories) - set(skipped))}"
+    raw_skipped = raw.get("skipped") if isinstance(raw.get("skipped"), list) else []
+    named = {s if isinstance(s, str) else s.get("input") for s in raw_skipped if isinstance(s, (str, dict))}
+    assert named <= set(skipped), f"skipped inputs lost: {sorted(map(str, named - set(skipped)))}"
+    assert len({s["id"] for s in data["stories"]}) == len(data["stories"]), "two stories share an id"
+    stats = data["stats"]
+    assert stats["inputs"] == stats["in_stories"] + stats["skipped"] == len(in_stories) + len(skipped)
+    assert not set(in_stories) & set(skipped), "an input is both in a story and skipped"
+    for story in data["stories"]:
+        for value in [story["summary"], story["title"] or ""] + [f["text"] for f in story["facts"]]:
+            assert not MARKUP.search(value) and "javascript:" not in value and "\u202e" not in value, value
+    return "read"
+
+
+@settings(max_examples=CLUSTER_EDIT_EXAMPLES, **FUZZ)
+@given(edit=clusters_edits())
+def test_a_hand_edited_clusters_json_is_read_whole_or_refused_in_one_line(edit: tuple[str, list[str]]) -> None:
+    text, _ = edit
+    with tempfile.TemporaryDirectory() as tmp:
+        check_clusters_edit(text, Path(tmp))
