@@ -262,18 +262,21 @@ def materialise(root: Path, items: list[Entry]) -> None:
 
 
 def _nest(path: Path, levels: int) -> None:
-    """A folder ``levels`` deep with one article at the bottom (made relative: paths stay short)."""
-    here = os.getcwd()
+    """A folder ``levels`` deep with one article at the bottom, made through folder
+    descriptors (no path grows past the system's limit, the working folder is untouched)."""
     path.mkdir()
-    os.chdir(path)
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
     try:
         for _ in range(levels):
-            os.mkdir("d")
-            os.chdir("d")
-        with open("deep.txt", "w", encoding="utf-8") as handle:
+            os.mkdir("d", dir_fd=fd)
+            inner = os.open("d", os.O_RDONLY | os.O_DIRECTORY, dir_fd=fd)
+            os.close(fd)
+            fd = inner
+        out = os.open("deep.txt", os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=fd)
+        with os.fdopen(out, "w", encoding="utf-8") as handle:
             handle.write("Deep headline\nRain fell in Paris on Monday, officials said.")
     finally:
-        os.chdir(here)
+        os.close(fd)
 
 
 def _matches(item_input: str, rel: str) -> bool:

@@ -17,16 +17,20 @@ STORY = "Rain in Paris\nHeavy rain fell in Paris on Monday, flooding 40 streets,
 
 
 def nest(root: Path, depth: int) -> Path:
-    """``depth`` nested folders under ``root`` (made relative to stay under PATH_MAX); the deepest one."""
-    here = os.getcwd()
-    os.chdir(root)
+    """``depth`` nested folders under ``root`` with an article at the bottom, made through folder
+    descriptors (no path grows past the system's limit); returns ``root``."""
+    fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY)
     try:
         for _ in range(depth):
-            os.mkdir("d")
-            os.chdir("d")
-        Path("deep.txt").write_text(STORY)
+            os.mkdir("d", dir_fd=fd)
+            inner = os.open("d", os.O_RDONLY | os.O_DIRECTORY, dir_fd=fd)
+            os.close(fd)
+            fd = inner
+        out = os.open("deep.txt", os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=fd)
+        with os.fdopen(out, "w", encoding="utf-8") as handle:
+            handle.write(STORY)
     finally:
-        os.chdir(here)
+        os.close(fd)
     return root
 
 
