@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 from typer.testing import CliRunner
@@ -34,17 +35,44 @@ def nest(root: Path, depth: int) -> Path:
     return root
 
 
+def remove_tree(top: Path) -> None:
+    """Remove a folder tree of any depth without recursion (shutil.rmtree, and so pytest's
+    cleanup of old temporary folders, fails past about 1,000 levels)."""
+    folders, stack = [], [str(top)]
+    while stack:
+        folder = stack.pop()
+        folders.append(folder)
+        with os.scandir(folder) as listing:
+            for entry in listing:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append(entry.path)
+                else:
+                    os.unlink(entry.path)
+    for folder in reversed(folders):
+        os.rmdir(folder)
+
+
+@pytest.fixture
+def deep_root(tmp_path: Path) -> Iterator[Path]:
+    """A folder for deep trees, removed without recursion after the test."""
+    root = tmp_path / "deep"
+    root.mkdir()
+    try:
+        yield root
+    finally:
+        remove_tree(root)
+
+
 @pytest.mark.parametrize("depth", [1000, 1800])
-def test_deeply_nested_folders_are_walked_without_recursion(tmp_path: Path, depth: int) -> None:
-    root = nest(tmp_path, depth)
+def test_deeply_nested_folders_are_walked_without_recursion(deep_root: Path, depth: int) -> None:
+    root = nest(deep_root, depth)
     (root / "top.txt").write_text(STORY.replace("Paris", "Lyon"))
     ingested = load_articles([root])
     assert sorted(a.id for a in ingested.articles) == sorted(["top", "d/" * depth + "deep"]) and not ingested.skipped
 
 
-def test_the_cli_reads_a_deep_folder_in_one_run(tmp_path: Path) -> None:
-    (tmp_path / "in").mkdir()
-    root = nest(tmp_path / "in", 1200)
+def test_the_cli_reads_a_deep_folder_in_one_run(tmp_path: Path, deep_root: Path) -> None:
+    root = nest(deep_root, 1200)
     result = runner.invoke(app, ["cluster", str(root), "-o", str(tmp_path / "c.json")])
     assert result.exit_code == 0, result.output
     assert json.loads((tmp_path / "c.json").read_text())["stats"]["articles"] == 1
