@@ -147,7 +147,13 @@ def _attach_within_span(
 
 
 def attach_loners(
-    labels: Sequence[int], edges: Edges, threshold: float, *, window: DateWindow | None = None, margin: float = 1.0
+    labels: Sequence[int],
+    edges: Edges,
+    threshold: float,
+    *,
+    window: DateWindow | None = None,
+    margin: float = 1.0,
+    movers: Sequence[bool] | None = None,
 ) -> list[int]:
     """Move each article left alone into the group of its most similar article, when that
     pair is >= ``threshold`` and >= ``margin`` times its best pair with any other group or
@@ -164,6 +170,9 @@ def attach_loners(
     then span more than ``window.max_days`` days; articles move strongest pair first, so
     the span holds when several join one group. ``labels`` has one label per article (as
     :func:`average_link` returns); returns the new labels, a list of the same length.
+    With ``movers`` (one bool per article), only those articles move, and they may also
+    join an article that is alone, as long as it is not a mover itself: the live-blog pass
+    uses it, so a live blog and a lone wire report on its story become one story.
 
     Example:
         >>> import numpy as np
@@ -185,7 +194,8 @@ def attach_loners(
     alone = np.bincount(label, minlength=n)[label] == 1
     # Every pair with an article alone, seen from that article: by article, falling
     # similarity, then partner index, so each article's first pair is its best.
-    forward, backward = alone[rows], alone[cols]
+    may_move = np.ones(n, dtype=bool) if movers is None else np.asarray(movers, dtype=bool)
+    forward, backward = alone[rows] & may_move[rows], alone[cols] & may_move[cols]
     a = np.concatenate([rows[forward], cols[backward]]).astype(np.int64)
     b = np.concatenate([cols[forward], rows[backward]]).astype(np.int64)
     s = np.concatenate([sims[forward], sims[backward]])
@@ -201,7 +211,8 @@ def attach_loners(
     other = label[b] != best_group[run]
     np.maximum.at(rival, run[other], s[other])
     best = s[first]
-    keep = ~alone[b[first]] & (best >= threshold) & (best >= margin * rival)
+    target_ok = ~alone[b[first]] if movers is None else ~may_move[b[first]]
+    keep = target_ok & (best >= threshold) & (best >= margin * rival)
     a, b, s = a[first][keep], b[first][keep], best[keep]
     if not len(a):
         return label.tolist()

@@ -106,5 +106,11 @@ def cluster_originals(articles: Sequence["Article"], settings: StorySettings) ->
     labels = attach_loners(labels, merge_edges, settings.attach_similarity, window=window, margin=settings.attach_margin)
     if merging.all():
         return labels
-    # Live blogs, left alone so far, join the story they match best; nothing joins through them.
-    return attach_loners(labels, edges.select(~merging), settings.attach_similarity, window=window, margin=settings.attach_margin)
+    # Live blogs, left alone so far, join the story they match best (a lone report too);
+    # nothing joins through them.
+    from .events import is_live_blog
+
+    live = [is_live_blog(a.text) for a in articles]
+    return attach_loners(
+        labels, edges.select(~merging), settings.attach_similarity, window=window, margin=settings.attach_margin, movers=live
+    )

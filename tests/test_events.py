@@ -103,6 +103,14 @@ def test_a_live_blog_joins_the_story_it_matches_and_pulls_in_no_other() -> None:
     assert group_stories(articles, {}, StorySettings()) == [("live", "quake-ap", "quake-bbc"), ("vote-reuters",)]
 
 
+def test_case_a_live_blog_and_a_lone_wire_report_on_its_story_are_one_story() -> None:
+    # The wire report is alone before live blogs attach: a live blog may join a lone
+    # article too (but never another live blog).
+    assert stories_of("13-liveblog-closure") == [("lb-v2", "w1")]
+    ingested = load_articles([CASES / "13-liveblog-closure" / "more"])
+    assert [c.article_ids for c in cluster_articles(ingested.articles, SETTINGS).clusters] == [("live", "wire")]
+
+
 def test_an_article_that_mentions_times_is_not_a_live_blog() -> None:
     assert not is_live_blog("Polls opened at 07:00 and close at 21:00.\nResults are due after 22:30.")
 
