@@ -17,6 +17,10 @@ StoreError               1    a story store cannot be used
 StoreBusyError           1    another run holds the story store
 RenderError              1    a digest or template cannot be rendered (2 for a
                               missing file, unknown format or template syntax)
+OutputPathError          2    ``-o`` is refused before any work (an input, a
+                              folder, a missing or unwritable folder)
+OutputWriteError         1    writing the output failed (full disk, read-only)
+Interrupted              130  the run was interrupted (Ctrl-C)
 ======================== ==== ===================================================
 
 A programming error (a method called out of order, such as

@@ -509,7 +509,7 @@ def check_clusters_edit(text: str, folder: Path) -> str:
     that accounts for every article id of the file once, with distinct story ids and strict JSON.
     Returns ``"refused"`` or ``"read"``; anything else (a traceback) propagates."""
     from cluster.errors import StoryfoldError
-    from summarize.digest import digest_to_dict, summarize_clustering
+    from summarize import digest_to_dict, summarize_clustering
     from summarize.output import dumps, read_clustering
 
     path = folder / "edited.json"

@@ -21,13 +21,12 @@ from pathlib import Path
 
 import pytest
 
+from .extras import requires_extra
+
 REPO = Path(__file__).resolve().parents[1]
 
 # The no-network promise is about the hub libraries: without them nothing could go online.
-pytestmark = pytest.mark.skipif(
-    importlib.util.find_spec("transformers") is None or importlib.util.find_spec("torch") is None,
-    reason="needs torch and transformers (the bart extra), which CI installs",
-)
+pytestmark = requires_extra("bart")
 
 SITECUSTOMIZE = textwrap.dedent(
     """
