@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -53,3 +54,23 @@ def two_story_dir(tmp_path: Path) -> Path:
 def no_user_settings_file(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """Runs read no settings file of the machine's user (the CLI picks one up when present)."""
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("xdg-config")))
+
+
+def nest_folders(root: Path, depth: int, text: str) -> Path:
+    """``depth`` nested folders under ``root`` (made when missing) with one article holding
+    ``text`` at the bottom, made through folder descriptors (no path grows past the system's
+    limit, the working folder is untouched); returns ``root``."""
+    root.mkdir(exist_ok=True)
+    fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        for _ in range(depth):
+            os.mkdir("d", dir_fd=fd)
+            inner = os.open("d", os.O_RDONLY | os.O_DIRECTORY, dir_fd=fd)
+            os.close(fd)
+            fd = inner
+        out = os.open("deep.txt", os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=fd)
+        with os.fdopen(out, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    finally:
+        os.close(fd)
+    return root

@@ -29,6 +29,7 @@ from cluster.ingest import SUPPORTED_EXTENSIONS, load_articles
 from cluster.settings import IngestSettings
 from cluster.text import escape_controls
 from cluster.types import Article, Cluster, Clustering, Skipped
+from .conftest import nest_folders
 
 # Fixed budgets, derandomised: CI sees the same examples on every run.
 INGEST_EXAMPLES = 1900
@@ -262,21 +263,8 @@ def materialise(root: Path, items: list[Entry]) -> None:
 
 
 def _nest(path: Path, levels: int) -> None:
-    """A folder ``levels`` deep with one article at the bottom, made through folder
-    descriptors (no path grows past the system's limit, the working folder is untouched)."""
     path.mkdir()
-    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        for _ in range(levels):
-            os.mkdir("d", dir_fd=fd)
-            inner = os.open("d", os.O_RDONLY | os.O_DIRECTORY, dir_fd=fd)
-            os.close(fd)
-            fd = inner
-        out = os.open("deep.txt", os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=fd)
-        with os.fdopen(out, "w", encoding="utf-8") as handle:
-            handle.write("Deep headline\nRain fell in Paris on Monday, officials said.")
-    finally:
-        os.close(fd)
+    nest_folders(path, levels, "Deep headline\nRain fell in Paris on Monday, officials said.")
 
 
 def _matches(item_input: str, rel: str) -> bool:

@@ -12,27 +12,15 @@ from typer.testing import CliRunner
 
 from cluster.ingest import load_articles
 from summarize.cli import app
+from .conftest import nest_folders
 
 runner = CliRunner()
 STORY = "Rain in Paris\nHeavy rain fell in Paris on Monday, flooding 40 streets, officials said."
 
 
 def nest(root: Path, depth: int) -> Path:
-    """``depth`` nested folders under ``root`` with an article at the bottom, made through folder
-    descriptors (no path grows past the system's limit); returns ``root``."""
-    fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        for _ in range(depth):
-            os.mkdir("d", dir_fd=fd)
-            inner = os.open("d", os.O_RDONLY | os.O_DIRECTORY, dir_fd=fd)
-            os.close(fd)
-            fd = inner
-        out = os.open("deep.txt", os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=fd)
-        with os.fdopen(out, "w", encoding="utf-8") as handle:
-            handle.write(STORY)
-    finally:
-        os.close(fd)
-    return root
+    """``depth`` nested folders under ``root`` with an article at the bottom; returns ``root``."""
+    return nest_folders(root, depth, STORY)
 
 
 def remove_tree(top: Path) -> None:
