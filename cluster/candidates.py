@@ -12,13 +12,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Iterator
 
 from .dates import DateWindow
-from .pools import thread_map
 from .settings import StorySettings
 from .topk import top_entries, top_per_row
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
     import scipy.sparse as sp
+
+    from .engine import Engine
 
 __all__ = ["story_candidate_pairs"]
 
@@ -27,6 +28,7 @@ def story_candidate_pairs(
     vectors: "sp.csr_matrix",
     settings: StorySettings,
     window: DateWindow | None = None,
+    engine: "Engine | None" = None,
 ) -> tuple["np.ndarray", "np.ndarray"]:
     """Candidate pairs (row < col) from an inverted index over each article's top terms.
 
@@ -38,7 +40,9 @@ def story_candidate_pairs(
     the articles published within ``window.max_days`` days of it (and the undated ones):
     pairs further apart never take a neighbour's place, and a term is too common when more
     than ``max_posting`` of those articles hold it, so the cap means the same on a day of
-    news and on two years of it.
+    news and on two years of it. The blocks are scored by ``engine``
+    (:class:`cluster.engine.LocalEngine` when None: threads on every core; the Ray engine
+    runs them as tasks); the result does not depend on where they run.
 
     ``vectors`` is an ``(n, width)`` float32 CSR matrix of L2-normalised rows (as
     :func:`cluster.vectors.story_vectors` makes); returns ``(rows, cols)``, two int64
@@ -57,7 +61,7 @@ def story_candidate_pairs(
     days = window.days if window is not None else None
     max_days = window.max_days if window is not None else settings.max_days_apart
     blocks = _candidate_blocks(top_entries(vectors, settings.index_terms), days, max_days, settings.max_posting)
-    parts = _map_blocks(blocks, settings.neighbors, settings.max_posting)
+    parts = _map_blocks(blocks, settings.neighbors, settings.max_posting, engine)
     rows = np.concatenate([r for r, _ in parts]) if parts else np.zeros(0, dtype=np.int64)
     cols = np.concatenate([c for _, c in parts]) if parts else np.zeros(0, dtype=np.int64)
     del parts
@@ -165,9 +169,31 @@ def _block_cuts(work: "np.ndarray", dated: int) -> list[int]:
     return cuts
 
 
-def _map_blocks(blocks: "Iterator[_Block]", k: int, max_posting: int) -> list[tuple["np.ndarray", "np.ndarray"]]:
-    """Top-``k`` candidates of every block, in block order, on every core."""
-    return list(thread_map(lambda block: _block_candidates(block, k, max_posting), blocks))
+def _map_blocks(blocks: "Iterator[_Block]", k: int, max_posting: int, engine: "Engine | None") -> list[tuple["np.ndarray", "np.ndarray"]]:
+    """Top-``k`` candidates of every block, in block order, on ``engine`` (every core here by default).
+
+    A window's index (often the one transpose of all rows) is shared by many blocks: it
+    goes to the engine once (:meth:`cluster.engine.Engine.share`).
+    """
+    if engine is None:
+        from .engine import LocalEngine
+        from .settings import EngineSettings
+
+        engine = LocalEngine(EngineSettings())
+    items = (
+        (
+            block.query, block.query_ids, block.query_days,
+            engine.share(block.index_t), engine.share(block.index_ids), block.index_days,
+            block.max_days, k, max_posting,
+        )
+        for block in blocks
+    )
+    return list(engine.map(_score_block, items))
+
+
+def _score_block(query, query_ids, query_days, index_t, index_ids, index_days, max_days, k, max_posting):  # type: ignore[no-untyped-def]
+    """:func:`_block_candidates` of the block these fields make (a task of :func:`_map_blocks`)."""
+    return _block_candidates(_Block(query, query_ids, query_days, index_t, index_ids, index_days, max_days), k, max_posting)
 
 
 def _block_candidates(block: _Block, k: int, max_posting: int) -> tuple["np.ndarray", "np.ndarray"]:

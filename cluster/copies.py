@@ -17,7 +17,7 @@ import numpy as np
 
 from .dates import published_timestamp
 from .containment import choose_originals, off_title_pairs
-from .engine import copy_engine
+from .engine import engine_for
 from .lsh import band_shape, candidate_pairs, connected_components, verify_pairs
 from .settings import CopySettings, EngineSettings
 from .signatures import empty_signature_rows, signatures_for_texts
@@ -41,7 +41,7 @@ def find_copies(articles: Sequence[Article], settings: CopySettings, engine: Eng
     """
     if not articles:
         return {}
-    pairs, sizes = copy_engine(engine).copy_pairs([a.text for a in articles], settings)
+    pairs, sizes = engine_for(engine).copy_pairs([a.text for a in articles], settings)
     pairs = pairs[~off_title_pairs(articles, pairs)]
     labels = connected_components(len(articles), pairs)
     return choose_originals(articles, labels, sizes, settings)

@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Sequence
 
 from .dates import DateWindow
-from .pools import thread_map
 from .settings import StorySettings
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
     import scipy.sparse as sp
+
+    from .engine import Engine
 
     from .types import Article
 
@@ -55,13 +56,16 @@ def verified_edges(
     rows: "np.ndarray",
     cols: "np.ndarray",
     window: DateWindow | None = None,
+    engine: "Engine | None" = None,
 ) -> Edges:
     """The candidate pairs ``(rows[k], cols[k])`` as :class:`Edges`, with the exact cosine of
     their ``vectors`` rows; pairs with cosine 0, or dated more than ``window.max_days``
     apart, are dropped.
 
     ``vectors`` is an ``(n, width)`` CSR matrix of L2-normalised rows; ``rows`` and
-    ``cols`` are int64 arrays of equal length.
+    ``cols`` are int64 arrays of equal length. The cosines are computed in chunks of
+    pairs by ``engine`` (:class:`cluster.engine.LocalEngine` when None), the vectors sent
+    to it once.
 
     Example:
         >>> import numpy as np, scipy.sparse as sp
@@ -72,15 +76,15 @@ def verified_edges(
     """
     import numpy as np
 
-    sims = np.zeros(len(rows), dtype=np.float64)
-    step = 20_000
+    if engine is None:
+        from .engine import LocalEngine
+        from .settings import EngineSettings
 
-    def cosines(start: int) -> None:
-        r, c = rows[start : start + step], cols[start : start + step]
-        sims[start : start + step] = np.asarray(vectors[r].multiply(vectors[c]).sum(axis=1)).ravel()
-
-    for _ in thread_map(cosines, range(0, len(rows), step)):
-        pass
+        engine = LocalEngine(EngineSettings())
+    step = _COSINE_CHUNK
+    shared = engine.share(vectors)
+    chunks = ((shared, rows[start : start + step], cols[start : start + step]) for start in range(0, len(rows), step))
+    sims = np.concatenate([np.zeros(0, dtype=np.float64), *engine.map(_pair_cosines, chunks)])
     # Weak pairs are kept: they count towards the mean similarity of two groups, so a
     # group whose members all mildly agree with another can still join it.
     keep = sims > 0
@@ -88,6 +92,17 @@ def verified_edges(
         gap = np.abs(window.days[rows] - window.days[cols])
         keep &= ~(gap > window.max_days)  # NaN (unknown date) keeps the pair
     return Edges(rows[keep], cols[keep], sims[keep])
+
+
+# Candidate pairs scored in one chunk of :func:`verified_edges`.
+_COSINE_CHUNK = 20_000
+
+
+def _pair_cosines(vectors: "sp.csr_matrix", rows: "np.ndarray", cols: "np.ndarray") -> "np.ndarray":
+    """The dot products of rows ``rows[k]`` and ``cols[k]`` of ``vectors``: float64, shape ``(len(rows),)``."""
+    import numpy as np
+
+    return np.asarray(vectors[rows].multiply(vectors[cols]).sum(axis=1), dtype=np.float64).ravel()
 
 
 # Texts shorter than this many words that never mention their headline are stubs to story grouping.
@@ -116,23 +131,24 @@ def event_edges(articles: Sequence["Article"], edges: Edges, settings: StorySett
     import numpy as np
 
     from .containment import off_title_pairs
-    from .events import conflicting_pairs, is_live_blog, untied_language_pairs
+    from .events import article_events, conflicting_pairs, untied_language_pairs
 
     rows, cols, sims = edges.rows, edges.cols, edges.sims
+    touched = np.unique(np.concatenate([rows, cols])) if len(rows) else np.empty(0, dtype=np.int64)
+    keys, is_live = article_events(articles, touched.tolist())  # read once, on every core for many
 
     strong = np.flatnonzero(sims >= settings.attach_similarity)
     drop = np.zeros(len(rows), dtype=bool)
-    drop[strong] = conflicting_pairs(articles, rows[strong], cols[strong])
-    drop |= untied_language_pairs(articles, rows, cols)
+    drop[strong] = conflicting_pairs(articles, rows[strong], cols[strong], keys=keys)
+    drop |= untied_language_pairs(articles, rows, cols, keys=keys)
     # A short page whose text never mentions its headline (a paywall or consent pitch) is
     # alike other such pages in text only: it joins no other headline's story.
     drop |= off_title_pairs(articles, np.stack([rows, cols], axis=1), max_words=STUB_WORDS)
     keep = ~drop
     rows, cols, sims = rows[keep], cols[keep], sims[keep]
     live = np.zeros(len(articles), dtype=bool)
-    touched = np.unique(np.concatenate([rows, cols])) if len(rows) else np.empty(0, dtype=np.int64)
-    for i in touched.tolist():
-        live[i] = is_live_blog(articles[i].text)
+    for i, flag in is_live.items():
+        live[i] = flag
     merging = ~(live[rows] | live[cols])
     return Edges(rows, cols, sims), merging
 

@@ -1,4 +1,6 @@
-"""The Ray engine: the copy stages as Ray tasks over shards, for clusters of machines.
+"""The Ray engine: every stage as Ray tasks, for clusters of machines.
+
+The copy stages:
 
 1. one task per shard of ``EngineSettings.batch_size`` texts: sketches (signatures,
    shingle counts, lead signatures) and band keys of the whole-text and lead searches,
@@ -8,9 +10,13 @@
 3. the driver verifies the candidate pairs by Jaccard and containment; connected components
    follow in :func:`cluster.copies.find_copies`.
 
-:class:`RayEngine` is the :class:`cluster.engine.CopyEngine` that runs these stages.
+:class:`RayEngine` is the :class:`cluster.engine.Engine` that runs these stages, and maps
+the work items of the others as tasks (:meth:`RayEngine.map`): the story stage's candidate
+blocks and verification chunks (grouping runs on the driver) and the summarize stage's
+stories, with the large arrays they share put in the object store once.
 
-The stages call the same functions as the local engine, so the result is identical.
+The tasks call the same functions as the local engine, so the result is identical.
+Every machine of the cluster needs storyfold installed (the tasks import it).
 Run on a cluster: ``ray start --head`` on one machine, ``ray start --address HEAD:6379`` on
 the others, then ``storyfold cluster --engine ray --address HEAD:6379 ...`` (or
 ``[engine] name = "ray"`` and ``address`` in the config). Without an address a local Ray
@@ -20,8 +26,9 @@ instance is started (or the one already running in this process is used).
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
-from typing import Any, Sequence
+from collections import OrderedDict, deque
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Iterator, Sequence, TypeVar
 
 import numpy as np
 
@@ -36,6 +43,13 @@ __all__ = ["RayUnavailableError", "RayEngine", "copy_pairs_ray"]
 
 # The most partitions the band-key shuffle is split into.
 MAX_PARTITIONS = 64
+# Tasks of a map in flight per CPU of the cluster: enough to keep every CPU busy while
+# results are collected in order, few enough to bound the driver's memory.
+TASKS_PER_CPU = 2
+# Shared values kept in the object store by one engine at a time (the most recent ones).
+SHARED_VALUES = 4
+
+_Result = TypeVar("_Result")
 
 
 def _ray() -> Any:
@@ -48,6 +62,14 @@ def _ray() -> Any:
         raise RayUnavailableError(
             f"engine.name = 'ray' needs Ray, which is not installed ({exc}); run pip install 'storyfold[ray]' or use engine 'local'"
         ) from exc
+    return ray
+
+
+def _connect(engine: EngineSettings) -> Any:
+    """Ray, connected to ``engine.address`` (or a local instance) unless already connected."""
+    ray = _ray()
+    if not ray.is_initialized():
+        ray.init(address=engine.address, include_dashboard=False, log_to_driver=False)
     return ray
 
 
@@ -99,9 +121,7 @@ def copy_pairs_ray(texts: Sequence[str], settings: CopySettings, engine: EngineS
         >>> copy_pairs_ray(["a b c d e f", "a b c d e f", "x y"], CopySettings(), EngineSettings(name="ray"))[0].tolist()  # doctest: +SKIP
         [[0, 1]]
     """
-    ray = _ray()
-    if not ray.is_initialized():
-        ray.init(address=engine.address, include_dashboard=False, log_to_driver=False)
+    ray = _connect(engine)
     if not texts:
         return np.empty((0, 2), dtype=np.int64), np.empty(0, dtype=np.int64)
     whole, lead = search_shapes(settings)
@@ -121,16 +141,50 @@ def copy_pairs_ray(texts: Sequence[str], settings: CopySettings, engine: EngineS
     return verify_copy_pairs(signatures, sizes, candidates, settings, texts), sizes
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class RayEngine:
-    """The copy stages as Ray tasks (a :class:`cluster.engine.CopyEngine`); ``engine.address`` names the cluster."""
+    """Every stage as Ray tasks (a :class:`cluster.engine.Engine`); ``engine.address`` names the cluster.
+
+    Raises:
+        RayUnavailableError: on first use, when Ray is not installed.
+    """
 
     engine: EngineSettings
+    # id(value) -> (value, its ObjectRef): the value is held so that its id stays its own.
+    _shared: "OrderedDict[int, tuple[Any, Any]]" = field(default_factory=OrderedDict, compare=False, repr=False)
 
     def copy_pairs(self, texts: Sequence[str], settings: CopySettings) -> tuple[np.ndarray, np.ndarray]:
-        """See :meth:`cluster.engine.CopyEngine.copy_pairs`; equal to the local engine's result.
-
-        Raises:
-            RayUnavailableError: Ray is not installed.
-        """
+        """See :meth:`cluster.engine.Engine.copy_pairs`; equal to the local engine's result."""
         return copy_pairs_ray(texts, settings, self.engine)
+
+    def share(self, value: Any) -> Any:
+        """See :meth:`cluster.engine.Engine.share`: ``value`` put in the object store, once
+        while it is among the engine's ``SHARED_VALUES`` most recently shared values."""
+        key = id(value)
+        if key in self._shared:
+            self._shared.move_to_end(key)
+            return self._shared[key][1]
+        ref = _connect(self.engine).put(value)
+        self._shared[key] = (value, ref)
+        while len(self._shared) > SHARED_VALUES:
+            self._shared.popitem(last=False)
+        return ref
+
+    def map(self, function: Callable[..., _Result], items: Iterable[tuple[Any, ...]]) -> Iterator[_Result]:
+        """See :meth:`cluster.engine.Engine.map`: one task per item, at most ``TASKS_PER_CPU``
+        per CPU of the cluster in flight; a task's error is raised here.
+
+        Example:
+            >>> list(RayEngine(EngineSettings(name="ray")).map(divmod, [(7, 2), (9, 4)]))  # doctest: +SKIP
+            [(3, 1), (2, 1)]
+        """
+        ray = _connect(self.engine)
+        task = ray.remote(function)
+        ahead = max(1, TASKS_PER_CPU * int(ray.cluster_resources().get("CPU", 1)))
+        pending: deque[Any] = deque()
+        for item in items:
+            pending.append(task.remote(*item))
+            if len(pending) > ahead:
+                yield ray.get(pending.popleft())
+        while pending:
+            yield ray.get(pending.popleft())

@@ -14,16 +14,19 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Mapping, Sequence
 
 import numpy as np
 
+from .pools import pool_map, process_pool, usable_cores
 from .signatures import CJK_CHARACTERS
 
 if TYPE_CHECKING:
     from .types import Article
 
-__all__ = ["cjk_bigrams", "event_keys", "conflicting_pairs", "untied_language_pairs", "is_live_blog", "LEAD_CHARS"]
+__all__ = [
+    "cjk_bigrams", "event_keys", "article_events", "conflicting_pairs", "untied_language_pairs", "is_live_blog", "LEAD_CHARS",
+]
 
 _CJK_RUN = re.compile(f"[{CJK_CHARACTERS}]+")
 # Characters of the body read for the lead's figures and names.
@@ -36,6 +39,12 @@ _WORD = re.compile(r"([.!?]['\"’”)]*\s|\n)|([^\W\d_][\w'’-]*)")
 _ENTRY = re.compile(r"^\s*[\[(]?\s*([01]?\d|2[0-3])[:.h]([0-5]\d)\b", re.MULTILINE)
 # Entries needed (at different times) for a text to be a live blog.
 LIVE_BLOG_ENTRIES = 3
+# Articles read in worker processes by :func:`article_events` from this many on (fewer
+# cost more to send than to read here), in batches of this many.
+_PARALLEL_FROM = 20_000
+_BATCH = 4096
+
+EventKeys = tuple[frozenset[str], frozenset[str]]
 
 
 def cjk_bigrams(text: str) -> str:
@@ -85,13 +94,53 @@ def event_keys(title: str | None, text: str | None) -> tuple[frozenset[str], fro
     return frozenset(figures), frozenset(names)
 
 
-def conflicting_pairs(articles: Sequence["Article"], rows: np.ndarray, cols: np.ndarray, min_each: int = 2) -> np.ndarray:
+def _events_batch(items: list[tuple[str | None, str]]) -> list[tuple[EventKeys, bool]]:
+    """Event keys (from the text's lead) and live-blog flag of each (title, text)."""
+    return [(event_keys(title, text[:LEAD_CHARS]), is_live_blog(text)) for title, text in items]
+
+
+def article_events(articles: Sequence["Article"], indices: Sequence[int]) -> tuple[dict[int, EventKeys], dict[int, bool]]:
+    """:func:`event_keys` and :func:`is_live_blog` of ``articles[i]`` for each ``i`` of ``indices``.
+
+    Returns two dicts keyed by ``i``. Many articles are read in worker processes
+    (:func:`cluster.pools.usable_cores` of them), the same result as reading them here.
+
+    Example:
+        >>> from cluster.types import Article
+        >>> keys, live = article_events([Article("a", "Quake near Ridgefield, 12 dead.", title="Quake")], [0])
+        >>> sorted(keys[0][0]), sorted(keys[0][1]), live[0]
+        (['12'], ['ridgefield'], False)
+    """
+    order = [int(i) for i in indices]
+    tasks = (
+        [(articles[i].title, articles[i].text or "") for i in order[start : start + _BATCH]]
+        for start in range(0, len(order), _BATCH)
+    )
+    workers = usable_cores()
+    if workers == 1 or len(order) < _PARALLEL_FROM:
+        results = [row for batch in map(_events_batch, tasks) for row in batch]
+    else:
+        with process_pool(workers) as pool:
+            results = [row for batch in pool_map(pool, _events_batch, tasks, ahead=2 * workers) for row in batch]
+    return {i: r[0] for i, r in zip(order, results)}, {i: r[1] for i, r in zip(order, results)}
+
+
+def conflicting_pairs(
+    articles: Sequence["Article"],
+    rows: np.ndarray,
+    cols: np.ndarray,
+    min_each: int = 2,
+    keys: Mapping[int, EventKeys] | None = None,
+) -> np.ndarray:
     """Boolean mask of the pairs that report different events of one template.
 
     A pair conflicts when both headlines-and-leads state at least ``min_each`` figures and
     at least one name, and the two share no figure and no name. An article about the same
     event from another outlet shares a figure (a toll, a magnitude, a date) or a name (a
     place, a person) in its lead; one that states no figure or no name is never held apart.
+    ``keys`` holds :func:`event_keys` already read (by :func:`article_events`), keyed by
+    article index; the others are read here. ``rows`` and ``cols`` are int arrays of equal
+    length; returns a bool array of that length.
 
     Example:
         >>> from cluster.types import Article
@@ -104,12 +153,15 @@ def conflicting_pairs(articles: Sequence["Article"], rows: np.ndarray, cols: np.
     out = np.zeros(len(rows), dtype=bool)
     if not len(rows):
         return out
-    keys: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
+    known: Mapping[int, EventKeys] = keys if keys is not None else {}
+    read: dict[int, EventKeys] = {}
 
-    def key(i: int) -> tuple[frozenset[str], frozenset[str]]:
-        if i not in keys:
-            keys[i] = event_keys(articles[i].title, articles[i].text)
-        return keys[i]
+    def key(i: int) -> EventKeys:
+        if i in known:
+            return known[i]
+        if i not in read:
+            read[i] = event_keys(articles[i].title, articles[i].text)
+        return read[i]
 
     for k, (i, j) in enumerate(zip(rows.tolist(), cols.tolist())):
         (fi, ni), (fj, nj) = key(i), key(j)
@@ -118,12 +170,15 @@ def conflicting_pairs(articles: Sequence["Article"], rows: np.ndarray, cols: np.
     return out
 
 
-def untied_language_pairs(articles: Sequence["Article"], rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+def untied_language_pairs(
+    articles: Sequence["Article"], rows: np.ndarray, cols: np.ndarray, keys: Mapping[int, EventKeys] | None = None
+) -> np.ndarray:
     """Boolean mask of the pairs in two known, different languages that share no figure and
     no name in their headlines and leads: such reports are kept in separate stories.
 
     Shared words between languages are mostly chance (names of months, loanwords); a
     figure or a name that both state ties two reports of one event across languages.
+    ``keys`` as for :func:`conflicting_pairs`.
 
     Example:
         >>> from cluster.types import Article
@@ -140,13 +195,15 @@ def untied_language_pairs(articles: Sequence["Article"], rows: np.ndarray, cols:
     codes: dict[str, int] = {}
     language = np.array([codes.setdefault(a.language, len(codes)) if a.language else -1 for a in articles], dtype=np.int64)
     differ = (language[rows] >= 0) & (language[cols] >= 0) & (language[rows] != language[cols])
-    keys: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
+    known: Mapping[int, EventKeys] = keys if keys is not None else {}
+    read: dict[int, EventKeys] = {}
     for k in np.flatnonzero(differ).tolist():
         i, j = int(rows[k]), int(cols[k])
         for m in (i, j):
-            if m not in keys:
-                keys[m] = event_keys(articles[m].title, articles[m].text)
-        out[k] = not (keys[i][0] & keys[j][0]) and not (keys[i][1] & keys[j][1])
+            if m not in known and m not in read:
+                read[m] = event_keys(articles[m].title, articles[m].text)
+        (fi, ni), (fj, nj) = (known[i] if i in known else read[i]), (known[j] if j in known else read[j])
+        out[k] = not (fi & fj) and not (ni & nj)
     return out
 
 

@@ -23,6 +23,7 @@ def cluster_articles(
 
     1. copies: MinHash over word shingles finds syndicated copies (near-duplicates);
     2. stories: candidate search, verification and grouping over a story representation;
+       both stages on ``settings.engine`` (this machine, or Ray tasks);
     3. assignment: every article lands in exactly one cluster; ids derive from members.
 
     Example:
@@ -32,6 +33,7 @@ def cluster_articles(
         [('a',)]
     """
     from .copies import find_copies
+    from .engine import engine_for
     from .pools import process_limit
     from .stories import group_stories
 
@@ -49,7 +51,7 @@ def cluster_articles(
         copies = find_copies(articles, settings.copies, settings.engine)
         if progress:
             progress(f"grouping {len(articles)} articles into stories")
-        groups = group_stories(articles, copies, settings.stories)
+        groups = group_stories(articles, copies, settings.stories, engine_for(settings.engine))
 
     group_of = {article_id: k for k, group in enumerate(groups) for article_id in group}
     inside: dict[int, dict[str, str]] = {}

@@ -196,7 +196,7 @@ class StorySettings:
 
 @dataclass(frozen=True, slots=True)
 class EngineSettings:
-    """Where clustering runs: ``local`` (this machine, several processes) or ``ray`` (``[engine]``)."""
+    """Where the stages run: ``local`` (this machine, several processes) or ``ray`` (``[engine]``)."""
 
     TABLE: ClassVar[str] = "engine"
     name: str = setting("local", one_of("local", "ray"), '"ray" needs the ray extra (pip install storyfold[ray])')

@@ -34,18 +34,22 @@ from .settings import StorySettings
 from .vectors import story_vectors
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .engine import Engine
     from .types import Article
 
 __all__ = ["group_stories", "cluster_originals"]
 
 
-def group_stories(articles: Sequence["Article"], copies: Mapping[str, str], settings: StorySettings) -> list[tuple[str, ...]]:
+def group_stories(
+    articles: Sequence["Article"], copies: Mapping[str, str], settings: StorySettings, engine: "Engine | None" = None
+) -> list[tuple[str, ...]]:
     """Group articles into stories; every article lands in exactly one group.
 
     Each copy group (``copies`` maps copy id -> original id) is clustered as one article,
     read through its fullest text, and all its members join that article's group; articles
     that are no copy are clustered as they are. Groups are sorted tuples of ids, sorted by
-    their first id.
+    their first id. Candidate search and verification run on ``engine``
+    (:func:`cluster.engine.engine_for`; this machine when None), grouping here.
 
     Example:
         >>> from cluster.types import Article
@@ -64,7 +68,7 @@ def group_stories(articles: Sequence["Article"], copies: Mapping[str, str], sett
         r, best = root[i], fullest[root[i]]
         if len(by_id[i].text or "") > len(by_id[best].text or ""):
             fullest[r] = i
-    labels = cluster_originals([by_id[fullest[i]] for i in originals], settings)
+    labels = cluster_originals([by_id[fullest[i]] for i in originals], settings, engine)
     label_of = dict(zip(originals, labels))
     members: dict[int, list[str]] = {}
     for i in ids:
@@ -82,10 +86,10 @@ def _resolve_original(article_id: str, copies: Mapping[str, str], known: Mapping
     return current
 
 
-def cluster_originals(articles: Sequence["Article"], settings: StorySettings) -> list[int]:
+def cluster_originals(articles: Sequence["Article"], settings: StorySettings, engine: "Engine | None" = None) -> list[int]:
     """A story label per article (the index of the group's first article): vectors →
     candidates → verified edges → event checks → average link → lone articles attached
-    (live blogs last).
+    (live blogs last). Candidates and verification run on ``engine`` (this machine when None).
 
     Example:
         >>> from cluster.types import Article
@@ -97,8 +101,8 @@ def cluster_originals(articles: Sequence["Article"], settings: StorySettings) ->
         return list(range(n))
     window = DateWindow.of(articles, settings.max_days_apart)
     vectors = story_vectors(articles, settings)
-    rows, cols = story_candidate_pairs(vectors, settings, window)
-    edges = verified_edges(vectors, rows, cols, window)
+    rows, cols = story_candidate_pairs(vectors, settings, window, engine)
+    edges = verified_edges(vectors, rows, cols, window, engine)
     del vectors  # not needed for grouping: free it before the grouping's own structures grow
     edges, merging = event_edges(articles, edges, settings)
     merge_edges = edges.select(merging)

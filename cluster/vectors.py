@@ -243,7 +243,7 @@ def story_vectors(articles: Sequence["Article"], settings: StorySettings) -> "sp
     # than counted, so the output never overtakes the input still to be read.
     data, indices = tf.data, tf.indices
     indptr = np.zeros(n + 1, dtype=np.int64)
-    step = 16_384  # rows weighed at once: their temporaries are ~60 bytes an entry
+    step = 4096  # rows weighed at once: their temporaries are ~60 bytes an entry (~100 MB a step)
     for start in range(0, n, step):
         stop = min(start + step, n)
         part = _weigh_rows(tf[start:stop], idf, weights, settings.vector_terms)

@@ -113,9 +113,9 @@ ConfigOpt = Annotated[
     Optional[Path], typer.Option("--config", "-c", metavar="FILE", help="TOML settings file (wins over ./storyfold.toml and the user's file).")
 ]
 CopyThresholdOpt = Annotated[Optional[float], typer.Option("--copy-threshold", metavar="J", help="Shingle Jaccard at or above which two articles are copies (copies.threshold).")]
-EngineOpt = Annotated[Optional[str], typer.Option("--engine", metavar="NAME", help="Where clustering runs: local or ray (engine.name).")]
+EngineOpt = Annotated[Optional[str], typer.Option("--engine", metavar="NAME", help="Where the stages run: local or ray (engine.name).")]
 AddressOpt = Annotated[Optional[str], typer.Option("--address", metavar="HOST:PORT", help="Ray cluster address for --engine ray (engine.address).")]
-ProcessesOpt = Annotated[Optional[int], typer.Option("--processes", metavar="N", help="Worker processes for ingest, signatures and stories; 0 = one per core (engine.processes).")]
+ProcessesOpt = Annotated[Optional[int], typer.Option("--processes", metavar="N", help="Worker processes for ingest, signatures, stories and facts; 0 = one per core (engine.processes).")]
 SummarizerOpt = Annotated[Optional[str], typer.Option("--summarizer", metavar="NAME", help="auto (BART when weights load, else extractive), bart, or extractive (summary.summarizer).")]
 ModelOpt = Annotated[Optional[str], typer.Option("--model", metavar="NAME", help="BART model id or local folder (bart.model).")]
 DeviceOpt = Annotated[Optional[str], typer.Option("--device", metavar="DEVICE", help="auto, cpu or cuda (bart.device).")]
@@ -338,6 +338,7 @@ def _run_with_store(inputs: list[Path], store: Path, settings, console: _Console
     with _stdin_inputs(inputs) as paths:
         ingested = load_articles(paths, settings.ingest, warn=console.warn, processes=settings.cluster.engine.processes)
     console.info(f"read {len(ingested.articles)} articles ({len(ingested.skipped)} inputs skipped)")
+    _warn_if_no_articles(len(ingested.articles), len(ingested.skipped), console)
     summarizer = make_summarizer(settings.summary.summarizer, settings, notice=console.notice)
     generated_at = datetime.now(timezone.utc).isoformat(timespec="seconds") if timestamp else None
     data = run_with_store(
@@ -411,6 +412,9 @@ def summarize_command(
     facts: FactsOpt = None,
     timestamp: TimestampOpt = False,
     fmt: FormatOpt = None,
+    engine: EngineOpt = None,
+    address: AddressOpt = None,
+    processes: ProcessesOpt = None,
     quiet: QuietOpt = False,
     verbose: VerboseOpt = False,
 ) -> None:
@@ -422,7 +426,10 @@ def summarize_command(
     chosen = _issue_format(fmt, output, "json")
     with _errors():
         destination = check_output(output, [clusters, config])
-        settings = _settings(config, console, summarizer=summarizer, model=model, device=device, max_words=max_words, facts=_facts_limit(facts))
+        settings = _settings(
+            config, console, summarizer=summarizer, model=model, device=device, max_words=max_words,
+            facts=_facts_limit(facts), engine=engine, address=address, processes=processes,
+        )
         clustering = read_clustering(clusters, warn=console.warn)
         _warn_if_no_articles(len(clustering.articles), len(clustering.skipped), console)
         _write(_summarize(clustering, settings, console, timestamp), destination, chosen, console)

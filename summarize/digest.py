@@ -207,9 +207,18 @@ _POOL_MIN_STORIES = 64
 def _story_inputs(
     tasks: Iterator[tuple[Cluster, list[Article]]], count: int, settings: Settings
 ) -> Iterator[tuple[Cluster, list[Article], StoryInput, StoryFacts]]:
-    """Facts of every story, in story order: on ``usable_cores()`` worker processes (the
-    ``[engine] processes`` limit applies) with a bounded number of stories in flight, or in
-    this process for a small clustering or a limit of one."""
+    """Facts of every story, in story order, with a bounded number of stories in flight:
+    as Ray tasks with ``engine.name = "ray"`` (the settings sent once); else on
+    ``usable_cores()`` worker processes (the ``[engine] processes`` limit applies), or in
+    this process for a small clustering or a limit of one. Where they run never changes
+    the result."""
+    if settings.engine.name == "ray":
+        from cluster.engine import engine_for
+
+        engine = engine_for(settings.engine)
+        shared = engine.share(settings)
+        yield from engine.map(_story_facts, ((task, shared) for task in tasks))
+        return
     with process_limit(settings.engine.processes):
         workers = min(usable_cores(), count)
         if workers <= 1 or count < _POOL_MIN_STORIES:

@@ -462,7 +462,11 @@ def digest_to_dict(digest: Digest, *, generated_at: str | None = None) -> dict[s
     data: dict[str, Any] = {"schema": DIGEST_SCHEMA}
     if generated_at:
         data["generated_at"] = generated_at
-    data["generator"] = {"version": package_version(), "config": settings_to_dict(digest.settings)}
+    config = settings_to_dict(digest.settings)
+    # Where the stages ran ([engine]: local or Ray, how many processes) never changes the
+    # output, so it is not recorded: the same input and settings give the same bytes on any engine.
+    config.pop("engine", None)
+    data["generator"] = {"version": package_version(), "config": config}
     data["stories"] = [
         {
             "id": s.id,

@@ -114,14 +114,16 @@ def test_a_control_character_in_a_file_name_never_splits_a_message_line(tmp_path
     assert len(skipped) == 1 and "\\" in skipped[0]["input"]
 
 
-@pytest.mark.parametrize("command", ["cluster", "run"])
+@pytest.mark.parametrize("command", ["cluster", "run", "run --store"])
 @pytest.mark.parametrize("contents", [{}, {"empty.txt": "", "broken.json": "{oops"}, {".hidden.txt": STORY, "notes.pdf": "x"}])
 def test_an_input_with_no_articles_warns_and_exits_0_with_an_empty_output(tmp_path: Path, command: str, contents: dict[str, str]) -> None:
     root = tmp_path / "in"
     root.mkdir()
     for name, text in contents.items():
         (root / name).write_text(text)
-    extra = ["--summarizer", "extractive"] if command == "run" else []
+    extra = ["--summarizer", "extractive"] if command.startswith("run") else []
+    if command == "run --store":
+        command, extra = "run", [*extra, "--store", str(tmp_path / "news.db")]
     out = tmp_path / "out.json"
     result = runner.invoke(app, [command, str(root), *extra, "-o", str(out)])
     assert result.exit_code == 0, result.output
