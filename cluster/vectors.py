@@ -139,9 +139,14 @@ def fold_word(word: str) -> str:
 _SUFFIXES = (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", ""))
 
 
-def _batch_columns(task: tuple[list[tuple[str, str]], int, int]) -> tuple["array", "array"]:
-    """Feature columns of a batch of (title, body) pairs and the per-article counts."""
+def _batch_columns(task: tuple[list[tuple[str, str]], int, int]) -> "sp.csr_matrix":
+    """Term counts of a batch of (title, body) pairs: a ``(len(pairs), 2**23)`` float32 CSR
+    matrix, columns sorted and summed in each row (read in the worker, so only the counts
+    travel back)."""
     from array import array
+
+    import numpy as np
+    import scipy.sparse as sp
 
     pairs, max_words, lead_words = task
     cols: array = array("l")
@@ -151,11 +156,17 @@ def _batch_columns(task: tuple[list[tuple[str, str]], int, int]) -> tuple["array
         before = len(cols)
         _article_columns(title, body, max_words, lead_words, cache, cols)
         counts.append(len(cols) - before)
-    return cols, counts
+    indptr = np.zeros(len(counts) + 1, dtype=np.int64)
+    np.cumsum(np.frombuffer(counts, dtype=np.int64), out=indptr[1:])
+    indices = np.frombuffer(cols, dtype=np.int64).astype(np.int32)
+    del cols
+    batch = sp.csr_matrix((np.ones(len(indices), dtype=np.float32), indices, indptr), shape=(len(counts), _BUCKETS * 4))
+    batch.sum_duplicates()  # also sorts the columns of each row
+    return batch
 
 
-def _column_batches(articles: Sequence["Article"], settings: StorySettings) -> "Iterator[tuple[array, array]]":
-    """Yield (columns, counts) per batch of articles in input order, on every core for large inputs."""
+def _column_batches(articles: Sequence["Article"], settings: StorySettings) -> "Iterator[sp.csr_matrix]":
+    """Yield the term counts (:func:`_batch_columns`) per batch of articles in input order, on every core for large inputs."""
     chars = settings.max_words * 12  # ~12 characters a word is plenty
     tasks = (
         ([(a.title or "", (a.text or "")[:chars]) for a in articles[start : start + _BATCH]], settings.max_words, settings.lead_words)
@@ -207,13 +218,8 @@ def story_vectors(articles: Sequence["Article"], settings: StorySettings) -> "sp
     cols_all = np.empty(capacity, dtype=np.int32)
     filled = 0
     count_parts = []
-    for cols, counts in _column_batches(articles, settings):
-        # Occurrences become counts batch by batch, so all occurrences are never held at once.
-        batch_indptr = np.zeros(len(counts) + 1, dtype=np.int64)
-        np.cumsum(np.frombuffer(counts, dtype=np.int64), out=batch_indptr[1:])
-        cols_array = np.frombuffer(cols, dtype=np.int64).astype(np.int32)
-        batch = sp.csr_matrix((np.ones(len(cols_array), dtype=np.float32), cols_array, batch_indptr), shape=(len(counts), width))
-        batch.sum_duplicates()  # also sorts the columns of each row
+    for batch in _column_batches(articles, settings):
+        # Occurrences become counts batch by batch (in the workers), so all occurrences are never held at once.
         if filled + batch.nnz > capacity:
             capacity = max(2 * capacity, filled + batch.nnz)
             data_all = np.concatenate([data_all[:filled], np.empty(capacity - filled, dtype=np.float32)])
@@ -222,7 +228,7 @@ def story_vectors(articles: Sequence["Article"], settings: StorySettings) -> "sp
         cols_all[filled : filled + batch.nnz] = batch.indices
         filled += batch.nnz
         count_parts.append(np.diff(batch.indptr))
-        del batch, cols_array
+        del batch
     counts = np.concatenate(count_parts) if count_parts else np.zeros(0, np.int64)
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(counts, out=indptr[1:])
