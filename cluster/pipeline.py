@@ -34,7 +34,7 @@ def cluster_articles(
     """
     from .copies import find_copies
     from .engine import engine_for
-    from .pools import process_limit
+    from .pools import process_limit, release_memory
     from .stories import group_stories
 
     settings = settings or ClusterSettings()
@@ -49,6 +49,7 @@ def cluster_articles(
         if progress:
             progress(f"finding copies among {len(articles)} articles")
         copies = find_copies(articles, settings.copies, settings.engine)
+        release_memory()  # the copy stage's freed batches, before the story vectors grow
         if progress:
             progress(f"grouping {len(articles)} articles into stories")
         groups = group_stories(articles, copies, settings.stories, engine_for(settings.engine))

@@ -232,13 +232,19 @@ def story_vectors(articles: Sequence["Article"], settings: StorySettings) -> "sp
     counts = np.concatenate(count_parts) if count_parts else np.zeros(0, np.int64)
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(counts, out=indptr[1:])
-    data_all, cols_all = data_all[:filled], cols_all[:filled]
-    tf = sp.csr_matrix((data_all, cols_all, indptr), shape=(n, width))
+    # The reserve is shrunk in place (no copy; scipy copies a view of a much larger array),
+    # and the counts stay in the two flat arrays: each step below wraps its own rows.
+    data_all.resize(filled, refcheck=False)  # no view of them exists
+    cols_all.resize(filled, refcheck=False)
+    data, indices = data_all, cols_all
     del data_all, cols_all
-    tf.has_canonical_format = True  # each batch was summed and sorted
-    df = np.zeros(width, dtype=np.float32)
-    for start in range(0, tf.nnz, 1 << 24):  # bincount widens its input: a slice at a time
-        df += np.bincount(tf.indices[start : start + (1 << 24)], minlength=width)
+    # Document frequencies, counted a slice of entries at a time (bincount widens its input
+    # to int64 and returns one int64 count a column: two 64 MB temporaries, whatever the corpus).
+    counted = np.zeros(width, dtype=np.int32)
+    for start in range(0, filled, 1 << 22):
+        counted += np.bincount(indices[start : start + (1 << 22)], minlength=width)  # same_kind cast
+    df = counted.astype(np.float32)  # exact: a count is at most n, far below 2**24
+    del counted
     idf = np.log((1.0 + n) / (1.0 + df)) + 1.0
     if n >= DROP_UNIQUE_TERMS_FROM:
         idf[df < 2] = 0.0
@@ -247,18 +253,23 @@ def story_vectors(articles: Sequence["Article"], settings: StorySettings) -> "sp
     weights = np.sqrt(weights / weights.sum())
     # Weighted rows are written over the counts: a slice never has more entries weighted
     # than counted, so the output never overtakes the input still to be read.
-    data, indices = tf.data, tf.indices
-    indptr = np.zeros(n + 1, dtype=np.int64)
+    out_indptr = np.zeros(n + 1, dtype=np.int64)
     step = 4096  # rows weighed at once: their temporaries are ~60 bytes an entry (~100 MB a step)
     for start in range(0, n, step):
         stop = min(start + step, n)
-        part = _weigh_rows(tf[start:stop], idf, weights, settings.vector_terms)
-        first = indptr[start]
+        lo, hi = int(indptr[start]), int(indptr[stop])
+        rows = sp.csr_matrix((data[lo:hi], indices[lo:hi], indptr[start : stop + 1] - lo), shape=(stop - start, width))
+        rows.has_canonical_format = True  # each batch was summed and sorted
+        part = _weigh_rows(rows, idf, weights, settings.vector_terms)
+        del rows
+        first = out_indptr[start]
         data[first : first + part.nnz] = part.data
         indices[first : first + part.nnz] = part.indices
-        indptr[start + 1 : stop + 1] = first + part.indptr[1:]
-    del tf
-    return sp.csr_matrix((data[: indptr[-1]], indices[: indptr[-1]], indptr), shape=(n, width))
+        out_indptr[start + 1 : stop + 1] = first + part.indptr[1:]
+    end = int(out_indptr[-1])
+    data.resize(end, refcheck=False)  # in place again: the weighted rows are the vectors
+    indices.resize(end, refcheck=False)
+    return sp.csr_matrix((data, indices, out_indptr), shape=(n, width))
 
 
 def _weigh_rows(tf: "sp.csr_matrix", idf: "np.ndarray", weights: "np.ndarray", keep: int) -> "sp.csr_matrix":
