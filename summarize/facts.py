@@ -305,10 +305,17 @@ def align_sentences(
     pairs.sort(key=lambda p: (-p[0], p[1], p[2]))
     group_of = list(range(n))
     members: dict[int, list[int]] = {i: [i] for i in range(n)}
+    # Per group, kept in step with ``members`` so a merge check costs the smaller group's
+    # size, not both groups': sentences per article, the largest of those counts, how many
+    # articles give more than one sentence, and the members that take part in a dispute.
+    per_article: dict[int, Counter[str]] = {i: Counter({sentences[i].article_id: 1}) for i in range(n)}
+    largest: dict[int, int] = {i: 1 for i in range(n)}
+    repeated: dict[int, int] = {i: 0 for i in range(n)}
     apart: dict[int, set[int]] = {}
     for i, j, _ in disputes:
         apart.setdefault(i, set()).add(j)
         apart.setdefault(j, set()).add(i)
+    disputed: dict[int, list[int]] = {i: [i] for i in apart}
     # Two passes: first one sentence per article; then a group may take a second (up to
     # max_per_article) sentence of one article, when a sentence of another article carries
     # both claims. Two articles with two sentences each would be a chain, not a carrier.
@@ -317,15 +324,34 @@ def align_sentences(
             gi, gj = group_of[i], group_of[j]
             if gi == gj:
                 continue
-            per_article = Counter(sentences[k].article_id for k in members[gi] + members[gj])
-            if max(per_article.values()) > cap or sum(1 for c in per_article.values() if c > 1) > 1:
+            small, big = (gi, gj) if len(per_article[gi]) <= len(per_article[gj]) else (gj, gi)
+            counts_big = per_article[big]
+            most = max(largest[gi], largest[gj])
+            several = repeated[gi] + repeated[gj]
+            for article, count in per_article[small].items():
+                other = counts_big.get(article, 0)
+                if other:
+                    if count + other > most:
+                        most = count + other
+                        if most > cap:
+                            break  # refused whatever the rest holds: the largest count only grows
+                    several += 1 - (count > 1) - (other > 1)
+            if most > cap or several > 1:
                 continue
-            if any(group_of[other] == gj for k in members[gi] for other in apart.get(k, ())):
+            if any(group_of[other] == gj for k in disputed.get(gi, ()) for other in apart[k]):
                 continue  # the two groups hold versions of a disputed claim
             keep, drop = min(gi, gj), max(gi, gj)
-            members[keep].extend(members.pop(drop))
-            for k in members[keep]:
+            moved = members.pop(drop)
+            members[keep].extend(moved)
+            for k in moved:
                 group_of[k] = keep
+            counts_big.update(per_article.pop(small))  # the smaller group's counts join the larger's
+            del per_article[big]
+            per_article[keep] = counts_big
+            largest[keep], repeated[keep] = most, several
+            del largest[drop], repeated[drop]
+            if drop in disputed:
+                disputed.setdefault(keep, []).extend(disputed.pop(drop))
     return sorted(sorted(group) for group in members.values()), disputes
 
 
