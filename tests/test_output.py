@@ -335,6 +335,9 @@ def test_ctrl_c_prints_one_line_exits_130_and_leaves_no_temporary_file(tmp_path:
     process = subprocess.Popen(
         [sys.executable, "-m", "summarize.cli", command, str(inputs), *extra, "-o", str(out / "result.json")],
         cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        # As from a terminal: SIGINT at its default (a suite started as a background job
+        # would otherwise hand the child an ignored SIGINT, and Python keeps it ignored).
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     assert process.stderr is not None
     lines = []
