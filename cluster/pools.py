@@ -135,15 +135,11 @@ def release_memory() -> None:
         >>> release_memory()
     """
     import ctypes
-    import ctypes.util
     import gc
 
     gc.collect()
-    name = ctypes.util.find_library("c")
-    if not name:
-        return
     try:
-        trim = ctypes.CDLL(name).malloc_trim
+        trim = ctypes.CDLL(None).malloc_trim  # the symbols already loaded: no library lookup
     except (OSError, AttributeError):  # not glibc
         return
     trim(0)
