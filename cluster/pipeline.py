@@ -12,6 +12,11 @@ from .types import Article, Cluster, Clustering, Skipped
 __all__ = ["cluster_articles", "check_accounting"]
 
 
+# Below this many articles the freed batches are small, and a full garbage collection
+# (which walks every live object of the process, an embedding program's too) costs more.
+_RELEASE_MIN_ARTICLES = 20_000
+
+
 def cluster_articles(
     articles: Sequence[Article],
     settings: ClusterSettings | None = None,
@@ -49,7 +54,8 @@ def cluster_articles(
         if progress:
             progress(f"finding copies among {len(articles)} articles")
         copies = find_copies(articles, settings.copies, settings.engine)
-        release_memory()  # the copy stage's freed batches, before the story vectors grow
+        if len(articles) >= _RELEASE_MIN_ARTICLES:
+            release_memory()  # the copy stage's freed batches, before the story vectors grow
         if progress:
             progress(f"grouping {len(articles)} articles into stories")
         groups = group_stories(articles, copies, settings.stories, engine_for(settings.engine))

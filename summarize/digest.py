@@ -183,54 +183,63 @@ def _cut_text(article: Article, cap: int) -> Article:
     return replace(article, text=head[: end + 1] if end > 0 else head)
 
 
-def _story_facts(task: tuple[Cluster, list[Article]], settings: Settings) -> tuple[Cluster, list[Article], StoryInput, StoryFacts]:
-    cluster, members = task
-    story_input, facts = _story_input(cluster, _read_members(cluster, members, settings), settings)
-    return cluster, members, story_input, facts
+def _story_work(task: tuple[Cluster, list[Article]], context: tuple[Settings, Summarizer | None]) -> "Story | StoryFacts":
+    """One story's facts; with a per-story summarizer (``context[1]``), the whole story.
+
+    A worker sends back only this: the article texts it was given stay where they are
+    (they are most of a story's bytes), and the main process rebuilds what it needs."""
+    (cluster, members), (settings, summarizer) = task, context
+    read = _read_members(cluster, members, settings)
+    found = analyze_story(read, cluster.copy_map, settings)
+    if summarizer is None:
+        return found
+    (summary,) = summarizer.summarize([_summary_input(cluster, read, found)])
+    return _assemble(cluster, members, found, summary, settings)
 
 
-_WORKER_SETTINGS: dict[str, Settings] = {}  # a worker process's settings, set once when it starts
+_WORKER_CONTEXT: dict[str, tuple[Settings, Summarizer | None]] = {}  # a worker process's context, set once when it starts
 
 
-def _start_worker(settings: Settings) -> None:
-    _WORKER_SETTINGS["settings"] = settings
+def _start_worker(context: tuple[Settings, Summarizer | None]) -> None:
+    _WORKER_CONTEXT["context"] = context
 
 
-def _worker_story_facts(task: tuple[Cluster, list[Article]]) -> tuple[Cluster, list[Article], StoryInput, StoryFacts]:
-    return _story_facts(task, _WORKER_SETTINGS["settings"])
+def _worker_story(task: tuple[Cluster, list[Article]]) -> "Story | StoryFacts":
+    return _story_work(task, _WORKER_CONTEXT["context"])
 
 
 # Stories below this many are summarized in this process: starting workers costs more.
 _POOL_MIN_STORIES = 64
 
 
-def _story_inputs(
-    tasks: Iterator[tuple[Cluster, list[Article]]], count: int, settings: Settings
-) -> Iterator[tuple[Cluster, list[Article], StoryInput, StoryFacts]]:
-    """Facts of every story, in story order, with a bounded number of stories in flight:
-    as Ray tasks with ``engine.name = "ray"`` (the settings sent once); else on
-    ``usable_cores()`` worker processes (the ``[engine] processes`` limit applies), or in
-    this process for a small clustering or a limit of one. Where they run never changes
-    the result."""
+def _story_results(
+    tasks: Iterator[tuple[Cluster, list[Article]]], count: int, settings: Settings, summarizer: Summarizer | None
+) -> Iterator["Story | StoryFacts"]:
+    """:func:`_story_work` of every story, in story order, with a bounded number of
+    stories in flight: as Ray tasks with ``engine.name = "ray"`` (settings and summarizer
+    sent once); else on ``usable_cores()`` worker processes (the ``[engine] processes``
+    limit applies), or in this process for a small clustering or a limit of one. Where
+    they run never changes the result."""
+    context = (settings, summarizer)
     if settings.engine.name == "ray":
         from cluster.engine import engine_for
 
         engine = engine_for(settings.engine)
-        shared = engine.share(settings)
-        yield from engine.map(_story_facts, ((task, shared) for task in tasks))
+        shared = engine.share(context)
+        yield from engine.map(_story_work, ((task, shared) for task in tasks))
         return
     with process_limit(settings.engine.processes):
         workers = min(usable_cores(), count)
         if workers <= 1 or count < _POOL_MIN_STORIES:
-            yield from (_story_facts(task, settings) for task in tasks)
+            yield from (_story_work(task, context) for task in tasks)
             return
-        with process_pool(workers, _start_worker, (settings,)) as pool:
-            yield from pool_map(pool, _worker_story_facts, tasks, ahead=4 * workers)
+        with process_pool(workers, _start_worker, (context,)) as pool:
+            yield from pool_map(pool, _worker_story, tasks, ahead=4 * workers)
 
 
-def _story_input(cluster: Cluster, members: Sequence[Article], settings: Settings) -> tuple[StoryInput, StoryFacts]:
-    found = analyze_story(members, cluster.copy_map, settings)
-    return StoryInput(story_id=cluster.id, facts=found.summary_facts, source_texts=tuple(a.text for a in members)), found
+def _summary_input(cluster: Cluster, read: Sequence[Article], found: StoryFacts) -> StoryInput:
+    """What the summarizer gets: the facts a summary may state and the texts read."""
+    return StoryInput(story_id=cluster.id, facts=found.summary_facts, source_texts=tuple(a.text for a in read))
 
 
 def _shown_facts(facts: tuple[Fact, ...], limit: int) -> tuple[tuple[Fact, ...], int]:
@@ -299,8 +308,9 @@ def summarize_cluster(
 
         summarizer = ExtractiveSummarizer(settings=settings.summary)
     members = [articles[i] for i in cluster.article_ids]
-    story_input, found = _story_input(cluster, _read_members(cluster, members, settings), settings)
-    (summary,) = summarizer.summarize([story_input])
+    read = _read_members(cluster, members, settings)
+    found = analyze_story(read, cluster.copy_map, settings)
+    (summary,) = summarizer.summarize([_summary_input(cluster, read, found)])
     return _assemble(cluster, members, found, summary, settings)
 
 
@@ -313,8 +323,11 @@ def summarize_clustering(
 ) -> Digest:
     """Summarize every cluster of a clustering into a :class:`Digest`.
 
-    Facts are built story by story; the summarizer then gets all stories at once, so a
-    model can batch them. ``progress`` is called with the number of stories just done.
+    Facts are built story by story, in worker processes or Ray tasks (see
+    ``[engine]``). A summarizer whose ``per_story`` attribute is true (the extractive one:
+    each summary depends on its story alone) summarizes each story where its facts were
+    built; any other gets all stories at once, so a model can batch them. ``progress`` is
+    called with the number of stories just done.
     """
     settings = settings or Settings()
     if summarizer is None:
@@ -322,16 +335,25 @@ def summarize_clustering(
 
         summarizer = ExtractiveSummarizer(settings=settings.summary)
     by_id = clustering.article_map()
-    prepared = []
     tasks = ((cluster, [by_id[i] for i in cluster.article_ids]) for cluster in clustering.clusters)
-    for cluster, members, story_input, facts in _story_inputs(tasks, len(clustering.clusters), settings):
-        prepared.append((cluster, members, story_input, facts))
+    per_story = summarizer if getattr(summarizer, "per_story", False) else None
+    results = []
+    for result in _story_results(tasks, len(clustering.clusters), settings, per_story):
+        results.append(result)
         if progress:
             progress(1)
-    summaries = summarizer.summarize([p[2] for p in prepared])
-    if len(summaries) != len(prepared):
-        raise InvariantError(f"summarizer returned {len(summaries)} summaries for {len(prepared)} stories")
-    stories = [_assemble(c, m, f, s, settings) for (c, m, _, f), s in zip(prepared, summaries)]
+    if per_story is not None:
+        stories = results
+    else:
+        members = [[by_id[i] for i in cluster.article_ids] for cluster in clustering.clusters]
+        inputs = [
+            _summary_input(cluster, _read_members(cluster, m, settings), found)
+            for cluster, m, found in zip(clustering.clusters, members, results)
+        ]
+        summaries = summarizer.summarize(inputs)
+        if len(summaries) != len(inputs):
+            raise InvariantError(f"summarizer returned {len(summaries)} summaries for {len(inputs)} stories")
+        stories = [_assemble(c, m, f, s, settings) for c, m, f, s in zip(clustering.clusters, members, results, summaries)]
     stories.sort(key=lambda s: (-s.independent_sources, -len(s.article_ids), s.id))
     digest = Digest(stories=tuple(stories), skipped=clustering.skipped, settings=settings, articles_in=len(clustering.articles))
     check_accounting(clustering, (s.article_ids for s in digest.stories), unit="story")

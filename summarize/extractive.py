@@ -88,6 +88,7 @@ class ExtractiveSummarizer:
 
     method = "extractive"
     model = None
+    per_story = True  # each summary depends on its story alone: it may run where the story's facts are built
 
     def __init__(self, *, settings: SummarySettings) -> None:
         self.settings = settings
@@ -97,29 +98,66 @@ class ExtractiveSummarizer:
         return [Summary(text=self._summarize_one(story), method=self.method, model=None) for story in stories]
 
     def _select(self, facts: Sequence[Fact], budget: int) -> list[int]:
+        """Greedy maximal marginal relevance: the candidate with the best value minus
+        ``redundancy`` x its largest overlap with a chosen fact, ties to the earlier fact.
+
+        Evaluated lazily (as lazy greedy submodular selection, Minoux 1978): a
+        candidate's score never exceeds its value, so candidates are visited by value
+        and the search stops at the first whose value cannot beat the best score found;
+        word bags and overlaps are computed only for the candidates visited. The choice
+        is the one a full scan makes."""
         readable = [i for i, f in enumerate(facts) if not _unattributed_quote(f) and not is_truncated(f.text)]
         candidates = readable or list(range(len(facts)))
         most_sources = max((f.source_count for f in facts), default=1)
         spread = max(most_sources - 1, 1)
         value = {i: facts[i].salience + self.settings.consensus_weight * (facts[i].source_count - 1) / spread for i in candidates}
-        bags = {i: content_bag(facts[i].text) for i in candidates}
-        lengths = {i: len(facts[i].text.split()) for i in candidates}
+        by_value = sorted(candidates, key=lambda i: (-value[i], i))
+        bags: dict[int, Counter[str]] = {}
+        squares: dict[int, int] = {}  # integers: bag_cosine's own sums
+
+        def bag(i: int) -> Counter[str]:
+            if i not in bags:
+                bags[i] = content_bag(facts[i].text)
+                squares[i] = sum(v * v for v in bags[i].values())
+            return bags[i]
+
         chosen: list[int] = []
         used = 0
-        overlap = {i: 0.0 for i in candidates}  # with the closest sentence chosen so far
-        while candidates and used < budget:
-            best = max(candidates, key=lambda i: (value[i] - self.settings.redundancy * overlap[i], -i))
-            candidates.remove(best)
+        overlap = dict.fromkeys(candidates, 0.0)  # with the closest sentence chosen so far
+        folded = dict.fromkeys(candidates, 0)  # how many chosen sentences overlap[i] has seen
+        left = set(candidates)
+
+        def refresh(i: int) -> float:
+            own = bag(i)
+            for c in chosen[folded[i] :]:
+                other = bags[c]
+                if own and other:
+                    dot = sum(v * other[k] for k, v in own.items() if k in other)
+                    overlap[i] = max(overlap[i], dot / math.sqrt(squares[i] * squares[c]))
+            folded[i] = len(chosen)
+            return value[i] - self.settings.redundancy * overlap[i]
+
+        while left and used < budget:
+            best, best_key = -1, None
+            for i in by_value:
+                if i not in left:
+                    continue
+                if best_key is not None and (value[i], -i) < best_key:
+                    break  # no later candidate can score higher
+                key = (refresh(i), -i)
+                if best_key is None or key > best_key:
+                    best, best_key = i, key
+            left.discard(best)
             if overlap[best] >= self.settings.max_overlap:
                 continue  # a near-duplicate of a chosen sentence
             # A sentence that crosses the budget is taken while less than `overshoot` of it lies past it.
-            past = used + lengths[best] - budget
-            if chosen and past > 0 and past >= self.settings.overshoot * lengths[best]:
+            length = len(facts[best].text.split())
+            past = used + length - budget
+            if chosen and past > 0 and past >= self.settings.overshoot * length:
                 continue
+            bag(best)
             chosen.append(best)
-            used += lengths[best]
-            for i in candidates:
-                overlap[i] = max(overlap[i], bag_cosine(bags[i], bags[best]))
+            used += length
         return chosen
 
     def _summarize_one(self, story: StoryInput) -> str:

@@ -192,13 +192,13 @@ def sentence_role(text: str) -> str:
     return "fact"
 
 
-def _features(text: str) -> _Features:
+def _features(text: str, named: frozenset[str] | None = None) -> _Features:
     quotes = [m.group(1) for m in _QUOTE.finditer(text)]
     quote = max(quotes, key=len) if quotes else ""
     outside = _QUOTE.sub(" ", text) if quote else text
     found = figures(text)
     return _Features(
-        names=names(text),
+        names=names(text) if named is None else named,
         figures=found,
         values=frozenset(f.canonical for f in found),
         quote=frozenset(word_tokens(quote)) if len(quote.split()) >= 4 else frozenset(),
@@ -208,6 +208,31 @@ def _features(text: str) -> _Features:
             w.lower() for w in re.findall(r"\b[a-z][a-z'’-]{3,}\b", outside) if w not in _REPORTING
         ) if quote else frozenset(),
     )
+
+
+class _LazyFeatures:
+    """Per-sentence features computed on first use, once: most sentences of a story are in
+    no candidate pair, and a story of one article has no pairs at all."""
+
+    __slots__ = ("_texts", "_done", "_names")
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        self._texts = texts
+        self._done: dict[int, _Features] = {}
+        self._names: dict[int, frozenset[str]] = {}
+
+    def __getitem__(self, index: int) -> _Features:
+        found = self._done.get(index)
+        if found is None:
+            found = self._done[index] = _features(self._texts[index], self.names(index))
+        return found
+
+    def names(self, index: int) -> frozenset[str]:
+        """The sentence's :func:`names` alone, which decide whether the rest is needed."""
+        found = self._names.get(index)
+        if found is None:
+            found = self._names[index] = names(self._texts[index])
+        return found
 
 
 def story_sentences(articles: Sequence[Article], settings: "Settings") -> list[Sentence]:
@@ -272,7 +297,7 @@ def align_sentences(
     sentences: Sequence[Sentence],
     vectors: object,
     settings: "FactSettings",
-    features: Sequence[_Features] | None = None,
+    features: "Sequence[_Features] | _LazyFeatures | None" = None,
     pairs: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
 ) -> tuple[list[list[int]], list[tuple[int, int, tuple[str, ...]]]]:
     """Group sentence indices that state the same thing; return the groups and the disputes.
@@ -292,11 +317,18 @@ def align_sentences(
     n = len(sentences)
     if n == 0:
         return [], []
-    features = features if features is not None else [_features(s.text) for s in sentences]
+    features = features if features is not None else _LazyFeatures([s.text for s in sentences])
+    named = features.names if isinstance(features, _LazyFeatures) else (lambda k: features[k].names)
     first, second, cosine = pairs if pairs is not None else _sentence_pairs(sentences, vectors, settings.max_postings)
     pairs: list[tuple[float, int, int]] = []
     disputes: list[tuple[int, int, tuple[str, ...]]] = []
+    threshold, most_for_figures = settings.min_similarity, settings.number_weight * 1.0
     for i, j, cos in zip(first.tolist(), second.tolist(), cosine.tolist()):
+        names_i, names_j = named(i), named(j)
+        shared = len(names_i & names_j) / min(len(names_i), len(names_j)) if names_i and names_j else 0.0
+        event = cos + settings.name_weight * shared  # as _pair_scores computes it
+        if event < threshold and event + most_for_figures < threshold:
+            continue  # neither a merge nor a dispute, whatever the figures and quotations say
         similarity, event, conflicts = _pair_scores(cos, features[i], features[j], settings)
         if conflicts and event >= settings.min_similarity:
             disputes.append((i, j, conflicts))
@@ -402,14 +434,18 @@ def analyze_story(articles: Sequence[Article], copies: Mapping[str, str], settin
         return StoryFacts((), (), (), {"kept": 0, "in_facts": 0, "dropped": {}}, thin=True)
     fact_settings = settings.facts
     by_id = {a.id: a for a in articles}
-    features = [_features(s.text) for s in sentences]
+    features = _LazyFeatures([s.text for s in sentences])
     roles = [sentence_role(s.text) for s in sentences]
     ranker = SentenceRanker.from_settings(settings.salience).fit([s.text for s in sentences])
-    texts = {a.id: " ".join(s.text for s in sentences if s.article_id == a.id) or a.text for a in articles}
+    own: dict[str, list[str]] = {}
+    for s in sentences:
+        own.setdefault(s.article_id, []).append(s.text)
+    texts = {a.id: " ".join(own.get(a.id, ())) or a.text for a in articles}
     titles = {a.id: a.title or "" for a in articles}
     vectors = ranker.transform([s.text for s in sentences])
+    documents = ranker.transform_joined([own.get(a, [texts[a]]) for a in sorted(texts)])
     pairs = _sentence_pairs(sentences, vectors, fact_settings.max_postings)
-    salience = ranker.score(sentences, texts, titles, rows=vectors, pairs=pairs)
+    salience = ranker.score(sentences, texts, titles, rows=vectors, pairs=pairs, documents=documents)
     groups, dispute_pairs = align_sentences(sentences, vectors, fact_settings, features, pairs)
 
     keys = independent_source_keys(list(by_id.values()), copies)
@@ -421,7 +457,7 @@ def analyze_story(articles: Sequence[Article], copies: Mapping[str, str], settin
         if not standing:
             dropped.update(roles[k] for k in group)
             continue
-        best = min(
+        best = standing[0] if len(standing) == 1 else min(
             standing,
             key=lambda k: (is_truncated(sentences[k].text), _phrasing_cost(sentences[k], float(salience[k]), fact_settings), k),
         )
@@ -471,7 +507,7 @@ def _disputes(
     group_index: Mapping[int, int],
     fact_of: Mapping[int, int],
     facts: Sequence[Fact],
-    features: Sequence[_Features],
+    features: "Sequence[_Features] | _LazyFeatures",
     groups: Sequence[Sequence[int]],
 ) -> tuple[list[tuple[Dispute, tuple[int, ...]]], set[int], set[tuple[str, str]]]:
     """Disputes between facts: connected facts of dispute pairs, each version once."""
@@ -577,7 +613,7 @@ def _summary_facts(
     disputes: Sequence[tuple[Dispute, tuple[int, ...]]],
     disputed: set[int],
     disputed_figures: set[tuple[str, str]],
-    features: Sequence[_Features],
+    features: "Sequence[_Features] | _LazyFeatures",
     groups: Sequence[Sequence[int]],
     fact_of: Mapping[int, int],
 ) -> tuple[Fact, ...]:
@@ -587,6 +623,9 @@ def _summary_facts(
     out: list[Fact] = []
     for i, fact in enumerate(facts):
         if i in disputed:
+            continue
+        if not disputed_figures:
+            out.append(fact)
             continue
         figs = {(fig.key, fig.canonical) for k in groups[group_of_fact[i]] for fig in features[k].figures}
         if figs & disputed_figures:

@@ -82,15 +82,22 @@ def _alpha2digit():  # type: ignore[no-untyped-def]
     return alpha2digit
 
 
+_NUMBER_WORD = re.compile(
+    r"(?i)\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+    r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
+    r"hundred|thousand|million|billion)\b"
+)
+_ANY_DIGIT = re.compile(r"\d")
+_DOZEN = re.compile(r"\b(?:a|one)\s+dozen\b", re.IGNORECASE)
+
+
 def _words_to_digits(text: str) -> str:
     """Number words as digits ("twelve" -> "12", "a dozen" -> "12"); "one" alone stays a word."""
     # a scale after digits is written short so that text2num leaves it alone ("1.5 billion" -> "1.5 bn")
     text = _DIGIT_SCALE.sub(lambda m: m.group(1) + " " + _SHORT_SCALE[m.group(2).lower().rstrip("s")], text)
-    text = re.sub(r"\b(?:a|one)\s+dozen\b", "12", text, flags=re.IGNORECASE)
+    text = _DOZEN.sub("12", text)
     text = re.sub(r"\bdozens?\b", "12", text) if re.search(r"\b\d+\s+dozen\b", text) else text
-    if not re.search(r"(?i)\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
-                     r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
-                     r"hundred|thousand|million|billion)\b", text):
+    if not _NUMBER_WORD.search(text):
         return text
     try:
         return _alpha2digit()(text, "en")
@@ -142,6 +149,8 @@ def figures(text: str) -> tuple[Figure, ...]:
         >>> [f.canonical for f in figures("Prices rose 4 per cent, or 1.5bn euros.")]
         ['%:4', 'EUR:1500000000']
     """
+    if not _ANY_DIGIT.search(text) and not _NUMBER_WORD.search(text) and "dozen" not in text.lower():
+        return ()  # no digit, and none can come from number words
     text = _words_to_digits(text)
     found = []
     for match in _FIGURE.finditer(text):
@@ -197,6 +206,9 @@ def conflicting_figures(a: tuple[Figure, ...], b: tuple[Figure, ...]) -> tuple[s
         ...                     figures("An explosion killed 15 people and injured 40."))
         ('people',)
     """
+    if not a or not b:
+        return ()
+
     def by_key(items: tuple[Figure, ...]) -> dict[str, set[str]]:
         out: dict[str, set[str]] = {}
         for f in items:

@@ -61,8 +61,55 @@ def load_schema(name: str) -> dict[str, Any]:
 
 
 def dumps(data: Mapping[str, Any]) -> str:
-    """Serialise deterministically: fixed key order (as built), 2-space indent, UTF-8, final newline."""
-    return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+    """Serialise deterministically: fixed key order (as built), 2-space indent, UTF-8, final newline.
+
+    The bytes are those of ``json.dumps(data, ensure_ascii=False, indent=2,
+    allow_nan=False)`` plus a newline, written by orjson (about 20x faster than the
+    standard library's indented encoder, which is pure Python); floats keep Python's
+    shortest repr (``1e-05``, where orjson writes ``0.00001``). Data orjson does not take
+    (integers past 64 bits, keys that are no strings) falls back to the standard library.
+
+    Raises:
+        ValueError: a float is NaN or infinite.
+
+    Example:
+        >>> print(dumps({"salience": 1e-05, "ids": ("a", "b")}), end="")
+        {
+          "salience": 1e-05,
+          "ids": [
+            "a",
+            "b"
+          ]
+        }
+    """
+    import orjson
+
+    try:
+        return orjson.dumps(_python_floats(data), option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE).decode("utf-8")
+    except orjson.JSONEncodeError:
+        return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+
+
+def _python_floats(value: Any) -> Any:
+    """``value`` with lists for tuples and every float orjson writes differently from
+    ``repr`` (non-zero, below 1e-4 in magnitude) as a raw ``repr`` fragment; NaN and
+    infinity refused as ``json.dumps(allow_nan=False)`` refuses them."""
+    kind = type(value)
+    if kind is dict:
+        return {key: _python_floats(item) if type(item) in _NESTED else item for key, item in value.items()}
+    if kind is list or kind is tuple:
+        return [_python_floats(item) if type(item) in _NESTED else item for item in value]
+    if kind is float:
+        if not math.isfinite(value):
+            raise ValueError(f"Out of range float values are not JSON compliant: {value!r}")
+        if value != 0.0 and -1e-4 < value < 1e-4:
+            import orjson
+
+            return orjson.Fragment(repr(value).encode("ascii"))
+    return value
+
+
+_NESTED = frozenset({dict, list, tuple, float})
 
 
 def write_json(data: Mapping[str, Any] | str, path: "str | os.PathLike[str] | Destination | None") -> None:

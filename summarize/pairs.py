@@ -38,8 +38,8 @@ def candidate_pairs(rows: Any, owners: np.ndarray, *, max_postings: int = 200) -
     """
     n = rows.shape[0]
     empty = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0))
-    if n < 2:
-        return empty
+    if n < 2 or (owners == owners[0]).all():
+        return empty  # one owner: no pair from different owners
     csr = rows.tocsr()
     frequency = np.bincount(csr.indices, minlength=csr.shape[1])
     if frequency.max(initial=0) <= max_postings:

@@ -79,6 +79,7 @@ _DATE_STAMP = re.compile(
 )
 _LEADING_LABEL = re.compile(r"^(?:VIDEO|WATCH|PHOTOS?|LISTEN|BREAKING|EXCLUSIVE|UPDATE|OPINION|ANALYSIS)\s*[:|-]\s*", re.IGNORECASE)
 _TERMINAL = re.compile(r"(?:[.!?][\"'”’)\]]*|[。！？][」』”’）)]*)$")
+_ELLIPSES = ("...", "…", "]", "\"", "'", "”", "’", ")")  # what a cut-off sentence can end with
 _URL = re.compile(r"https?://\S+|www\.\S+")
 # A sentence cut off by a feed or an excerpt: "... and that the...", "… said acting FDA Commissioner […]".
 _TRUNCATED = re.compile(r"(?:\w|[,;:])\s*(?:\.{3,}|…|\[\s*(?:\.{3,}|…)\s*\])[\"'”’)\]]*$")
@@ -159,12 +160,22 @@ def _keep(sentence: str, settings: SentenceSettings, strict: bool = True) -> boo
         return False
     if _URL.search(sentence) and word_count(_URL.sub("", sentence)) < settings.min_words:
         return False
-    letters = sum(ch.isalpha() for ch in sentence)
+    letters = _letters(sentence)
     if letters < 0.6 * len(sentence.replace(" ", "")):
         return False
     if sentence[0].islower() or not (sentence[0].isalnum() or sentence[0] in "\"'“‘(「『"):
         return False  # a fragment left over from a broken line
     return True
+
+
+_ASCII_LETTERS = bytes(range(65, 91)) + bytes(range(97, 123))
+
+
+def _letters(text: str) -> int:
+    """How many characters of ``text`` are letters (``str.isalpha``)."""
+    if text.isascii():
+        return len(text) - len(text.encode("ascii").translate(None, _ASCII_LETTERS))
+    return sum(ch.isalpha() for ch in text)
 
 
 def is_truncated(sentence: str) -> bool:
@@ -175,7 +186,7 @@ def is_truncated(sentence: str) -> bool:
         >>> is_truncated("The panel said more data is needed, and that the..."), is_truncated("He left.")
         (True, False)
     """
-    return bool(_TRUNCATED.search(sentence))
+    return sentence.endswith(_ELLIPSES) and bool(_TRUNCATED.search(sentence))
 
 
 def split_sentences(text: str, settings: SentenceSettings, *, strict: bool = True) -> list[str]:

@@ -1,0 +1,155 @@
+"""The summarize stage's fast paths give what their reference computations give.
+
+Each fast path promises the same result as a plainer, slower computation: TF-IDF rows
+as scikit-learn's ``TfidfVectorizer`` computes them, the digest's bytes as
+``json.dumps`` writes them, the extractive choice as a full scan of the candidates
+makes it. Each is checked here on seeded random inputs against that reference.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+from collections import Counter
+
+import pytest
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from summarize.extractive import ExtractiveSummarizer, content_bag, word_budget
+from summarize.output import dumps
+from summarize.salience import SentenceRanker
+from summarize.settings import SummarySettings
+from summarize.types import Fact, StoryInput
+
+WORDS = (
+    "the rain fell in Paris on Monday and river rose two metres overnight city closed 12 schools near its banks "
+    "Zürich naïve Straße İstanbul ΣΟΦΟΣ it's don’t 3,5 1.2bn U.S. x _ __init__ de la"
+).split()
+
+
+def _text(rng: random.Random, most: int, extra: tuple[str, ...] = ()) -> str:
+    return " ".join(rng.choice(WORDS + list(extra)) for _ in range(rng.randint(0, most)))
+
+
+def _reference(documents: list[str]) -> TfidfVectorizer:
+    texts = [d for d in documents if d.strip()] or ["empty"]
+    try:
+        return TfidfVectorizer(sublinear_tf=True, stop_words="english", token_pattern=r"(?u)\b\w+\b").fit(texts)
+    except ValueError:  # every word is a stop word
+        return TfidfVectorizer(sublinear_tf=True, token_pattern=r"(?u)\b\w+\b").fit(texts)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_tfidf_rows_are_scikit_learns_bit_for_bit(seed: int) -> None:
+    rng = random.Random(seed)
+    for _ in range(60):
+        documents = [_text(rng, 25) for _ in range(rng.randint(1, 30))]
+        others = [_text(rng, 20, ("zebra", "the")) for _ in range(4)]
+        reference, ranker = _reference(documents), SentenceRanker().fit(documents)
+        for texts in (documents, others, ["the and of", ""]):
+            expected, got = reference.transform(texts), ranker.transform(texts)
+            assert got.shape == expected.shape
+            assert got.indptr.tolist() == expected.indptr.tolist()
+            assert got.indices.tolist() == expected.indices.tolist()
+            assert got.data.tolist() == expected.data.tolist()  # equal floats, not close ones
+        groups = [documents[:3], documents[3:5] or ["rain"], ["Paris", "Paris Zürich"]]
+        joined = ranker.transform_joined(groups)
+        expected = reference.transform([" ".join(group) for group in groups])
+        assert joined.indices.tolist() == expected.indices.tolist() and joined.data.tolist() == expected.data.tolist()
+
+
+def test_tfidf_of_stop_words_only_falls_back_to_every_word() -> None:
+    ranker = SentenceRanker().fit(["the and of", "and the"])
+    assert sorted(ranker.vocabulary_) == ["and", "of", "the"]
+    assert ranker.transform(["of the"]).data.tolist() == _reference(["the and of", "and the"]).transform(["of the"]).data.tolist()
+
+
+def _random_value(rng: random.Random, depth: int = 0) -> object:
+    kind = rng.randrange(9 if depth < 4 else 5)
+    if kind == 0:
+        return rng.choice([0.0, -0.0, 1e-05, -3e-06, 2.5e-07, 5e-324, 1e-4, 0.1, 1.0, 1e16, 1e22, -1.5e300, rng.random()])
+    if kind == 1:
+        return rng.choice([0, -1, 2**63 - 1, 12])
+    if kind == 2:
+        return "".join(rng.choice("ab \"\\/\x00\x1f\x7f\u2028é漢😀\n\t") for _ in range(rng.randint(0, 8)))
+    if kind == 3:
+        return rng.choice([None, True, False])
+    if kind == 4:
+        return round(rng.random() * 10 ** rng.randint(-9, 3), rng.randint(0, 9))
+    if kind in (5, 6):
+        return {f"k{i}{rng.choice('é漢')}": _random_value(rng, depth + 1) for i in range(rng.randint(0, 4))}
+    return [_random_value(rng, depth + 1) for _ in range(rng.randint(0, 4))]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_dumps_writes_the_bytes_json_dumps_writes(seed: int) -> None:
+    rng = random.Random(seed)
+    for _ in range(200):
+        data = {"schema": "x", "value": _random_value(rng), "pair": ("a", 1e-05)}
+        assert dumps(data) == json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+
+
+@pytest.mark.parametrize("value", [math.nan, math.inf, -math.inf])
+def test_dumps_refuses_what_json_refuses(value: float) -> None:
+    with pytest.raises(ValueError):
+        dumps({"stories": [{"salience": value}]})
+
+
+def test_dumps_falls_back_for_what_orjson_cannot_write() -> None:
+    data = {"big": 2**70, "nested": {1: "int key"}}
+    assert dumps(data) == json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def _full_scan(facts: tuple[Fact, ...], settings: SummarySettings, budget: int) -> list[int]:
+    """Maximal marginal relevance as first written: every candidate rescored at every step."""
+    candidates = list(range(len(facts)))
+    spread = max(max(f.source_count for f in facts) - 1, 1)
+    value = {i: facts[i].salience + settings.consensus_weight * (facts[i].source_count - 1) / spread for i in candidates}
+    bags = {i: content_bag(facts[i].text) for i in candidates}
+
+    def cosine(a: Counter[str], b: Counter[str]) -> float:
+        if not a or not b:
+            return 0.0
+        dot = sum(v * b[k] for k, v in a.items() if k in b)
+        return dot / math.sqrt(sum(v * v for v in a.values()) * sum(v * v for v in b.values()))
+
+    chosen: list[int] = []
+    used = 0
+    overlap = dict.fromkeys(candidates, 0.0)
+    while candidates and used < budget:
+        best = max(candidates, key=lambda i: (value[i] - settings.redundancy * overlap[i], -i))
+        candidates.remove(best)
+        if overlap[best] >= settings.max_overlap:
+            continue
+        length = len(facts[best].text.split())
+        past = used + length - budget
+        if chosen and past > 0 and past >= settings.overshoot * length:
+            continue
+        chosen.append(best)
+        used += length
+        for i in candidates:
+            overlap[i] = max(overlap[i], cosine(bags[i], bags[best]))
+    return chosen
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_lazy_extractive_choice_is_the_full_scans(seed: int) -> None:
+    rng = random.Random(seed)
+    vocabulary = "rain flood paris river schools mayor storm bridge trains police said the a of in".split()
+    for _ in range(150):
+        facts = []
+        for k in range(rng.randint(1, 25)):
+            words = [rng.choice(vocabulary) for _ in range(rng.randint(1, 14))]
+            sources = rng.randint(1, 4)
+            ids = tuple(f"a{s}" for s in range(sources))
+            salience = rng.choice([0.5, 0.25, rng.random(), rng.random() - 0.2])
+            facts.append(Fact(" ".join(words).capitalize() + ".", ids, ids, ids, salience=salience, position=k))
+        settings = SummarySettings(
+            redundancy=rng.choice([0.0, 0.5, 2.0]), max_overlap=rng.choice([0.3, 0.5, 1.0]), overshoot=rng.choice([0.0, 0.5, 1.0])
+        )
+        story, sources = tuple(facts), ("word " * rng.randint(20, 400),)
+        chosen = _full_scan(story, settings, word_budget(sources, settings))
+        ordered = sorted(chosen, key=lambda i: (-story[i].source_count, story[i].position, i))
+        summary = ExtractiveSummarizer(settings=settings).summarize([StoryInput("s", story, sources)])[0]
+        assert summary.text == " ".join(story[i].text for i in ordered)
