@@ -78,6 +78,8 @@ def word_tokens(text: str) -> list[str]:
         >>> word_tokens("Blinken met Lavrov's aide.")
         ['blinken', 'met', "lavrov's", 'aide']
     """
+    if text.isascii():  # lower-casing ASCII keeps every character's class and the text's length
+        return _WORD.findall(text.lower())
     return [m.group(0).lower().replace("’", "'") for m in _WORD.finditer(text)]
 
 

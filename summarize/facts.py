@@ -447,6 +447,7 @@ def analyze_story(articles: Sequence[Article], copies: Mapping[str, str], settin
     pairs = _sentence_pairs(sentences, vectors, fact_settings.max_postings)
     salience = ranker.score(sentences, texts, titles, rows=vectors, pairs=pairs, documents=documents)
     groups, dispute_pairs = align_sentences(sentences, vectors, fact_settings, features, pairs)
+    scores = salience.tolist()  # Python floats: the same values, read without NumPy's per-call cost
 
     keys = independent_source_keys(list(by_id.values()), copies)
     fact_of: dict[int, int] = {}  # group index -> fact index
@@ -459,7 +460,7 @@ def analyze_story(articles: Sequence[Article], copies: Mapping[str, str], settin
             continue
         best = standing[0] if len(standing) == 1 else min(
             standing,
-            key=lambda k: (is_truncated(sentences[k].text), _phrasing_cost(sentences[k], float(salience[k]), fact_settings), k),
+            key=lambda k: (is_truncated(sentences[k].text), _phrasing_cost(sentences[k], scores[k], fact_settings), k),
         )
         article_ids = tuple(sorted({sentences[k].article_id for k in group}))
         evidence = tuple(
@@ -480,7 +481,7 @@ def analyze_story(articles: Sequence[Article], copies: Mapping[str, str], settin
                 article_ids=article_ids,
                 sources=tuple(sorted({by_id[a].source or a for a in article_ids})),
                 independent_ids=independent,
-                salience=float(np.max(salience[group])) + support,
+                salience=max(scores[k] for k in group) + support,
                 position=min(sentences[k].position for k in group),
                 evidence=evidence,
             )

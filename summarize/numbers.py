@@ -105,18 +105,26 @@ def _words_to_digits(text: str) -> str:
         return text
 
 
+_DOT_GROUPS = re.compile(r"\d{1,3}(?:\.\d{3}){2,}(?:,\d+)?")
+_COMMA_GROUPS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+_DECIMAL_COMMA = re.compile(r"\d+,\d{1,2}")
+_DOT_THOUSAND = re.compile(r"\d{1,3}\.000")
+
+
 def _parse(num: str) -> Decimal | None:
     """A figure's digits as a Decimal, with its grouping read (comma, space, dot groups)."""
     digits = num
     for space in " " + _SPACES:
         digits = digits.replace(space, "")
-    if re.fullmatch(r"\d{1,3}(?:\.\d{3}){2,}(?:,\d+)?", digits):  # 2.000.000 or 1.234.567,5
+    if digits.isdigit():
+        pass  # no grouping to read
+    elif _DOT_GROUPS.fullmatch(digits):  # 2.000.000 or 1.234.567,5
         digits = digits.replace(".", "").replace(",", ".")
-    elif re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", digits):
+    elif _COMMA_GROUPS.fullmatch(digits):
         digits = digits.replace(",", "")
-    elif re.fullmatch(r"\d+,\d{1,2}", digits):  # a decimal comma: "1,5"
+    elif _DECIMAL_COMMA.fullmatch(digits):  # a decimal comma: "1,5"
         digits = digits.replace(",", ".")
-    elif re.fullmatch(r"\d{1,3}\.000", digits):  # "2.000": grouping (a decimal is not written with three zeros)
+    elif _DOT_THOUSAND.fullmatch(digits):  # "2.000": grouping (a decimal is not written with three zeros)
         digits = digits.replace(".", "")
     else:
         digits = digits.replace(",", "")

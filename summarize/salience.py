@@ -140,7 +140,7 @@ class SentenceRanker:
     def _counts(text: str, stop: frozenset[str]) -> Counter[str]:
         count = Counter(_TOKEN.findall(text.lower()))
         for word in stop & count.keys():
-            del count[word]
+            dict.__delitem__(count, word)  # Counter's own __delitem__ is Python code
         return count
 
     def transform(self, texts: Sequence[str]) -> Any:
