@@ -397,7 +397,8 @@ def _phrasing_cost(sentence: Sentence, salience: float, settings: "FactSettings"
 
 def _first_person(text: str) -> bool:
     """First person outside quotation marks: the writer speaking, not a report."""
-    return bool(_FIRST_PERSON.search(_QUOTED_SPAN.sub(" ", text)))
+    # removing quotations only adds word boundaries: no first person in the text, none outside them
+    return bool(_FIRST_PERSON.search(text)) and bool(_FIRST_PERSON.search(_QUOTED_SPAN.sub(" ", text)))
 
 
 def build_facts(articles: Sequence[Article], copies: Mapping[str, str], settings: "Settings") -> tuple[Fact, ...]:

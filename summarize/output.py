@@ -82,12 +82,17 @@ def dumps(data: Mapping[str, Any]) -> str:
           ]
         }
     """
+    return _dump_bytes(data).decode("utf-8")
+
+
+def _dump_bytes(data: Mapping[str, Any]) -> bytes:
+    """:func:`dumps` as UTF-8 bytes, never held as text too (a digest can be gigabytes)."""
     import orjson
 
     try:
-        return orjson.dumps(_python_floats(data), option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE).decode("utf-8")
+        return orjson.dumps(_python_floats(data), option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
     except orjson.JSONEncodeError:
-        return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+        return (json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n").encode("utf-8")
 
 
 def _python_floats(value: Any) -> Any:
@@ -125,7 +130,7 @@ def write_json(data: Mapping[str, Any] | str, path: "str | os.PathLike[str] | De
     Example:
         >>> write_json({"schema": "x"}, None)  # doctest: +SKIP
     """
-    write_text(data if isinstance(data, str) else dumps(data), path)
+    write_text(data if isinstance(data, str) else _dump_bytes(data), path)
 
 
 def _article_to_dict(article: Article) -> dict[str, Any]:

@@ -138,10 +138,7 @@ class SentenceRanker:
 
     @staticmethod
     def _counts(text: str, stop: frozenset[str]) -> Counter[str]:
-        count = Counter(_TOKEN.findall(text.lower()))
-        for word in stop & count.keys():
-            dict.__delitem__(count, word)  # Counter's own __delitem__ is Python code
-        return count
+        return Counter([token for token in _TOKEN.findall(text.lower()) if token not in stop])
 
     def transform(self, texts: Sequence[str]) -> Any:
         """L2-normalised TF-IDF rows of ``texts``: a SciPy ``csr_matrix``, shape

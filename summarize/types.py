@@ -44,7 +44,7 @@ class Fact:
     def source_count(self) -> int:
         """Independent sources: distinct evidence keys (``independent_ids`` when no evidence is attached)."""
         if self.evidence:
-            return len({e.source_key for e in self.evidence})
+            return 1 if len(self.evidence) == 1 else len({e.source_key for e in self.evidence})
         return len(self.independent_ids)
 
 

@@ -160,8 +160,9 @@ def _umask() -> int:
     return mask
 
 
-def write_text(text: str, path: str | os.PathLike[str] | Destination | None) -> None:
-    """Write ``text`` (UTF-8, ``\\n`` line ends) to stdout, a special file, or a file atomically.
+def write_text(text: str | bytes, path: str | os.PathLike[str] | Destination | None) -> None:
+    """Write ``text`` (UTF-8, ``\\n`` line ends; or bytes already encoded so) to stdout, a
+    special file, or a file atomically.
 
     ``path`` is checked with :func:`check_output` unless it is already a
     :class:`Destination`; see the module docstring for how each kind is written.
@@ -174,9 +175,9 @@ def write_text(text: str, path: str | os.PathLike[str] | Destination | None) -> 
         >>> write_text('{"schema": "x"}\\n', None)  # doctest: +SKIP
     """
     destination = path if isinstance(path, Destination) else check_output(path)
-    data = text.encode("utf-8")
+    data = text if isinstance(text, bytes) else text.encode("utf-8")
     if destination.kind == "stdout":
-        _write_stdout(text)
+        _write_stdout(text if isinstance(text, str) else text.decode("utf-8"))
     elif destination.kind == "direct":
         _write_direct(data, destination)
     else:
