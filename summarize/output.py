@@ -9,7 +9,9 @@ as ``/dev/null`` or a FIFO directly.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import gc
 import json
 import math
 import os
@@ -18,7 +20,7 @@ import sys
 import tempfile
 from importlib import metadata, resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping
 
 from cluster.errors import ContractError, StoryfoldError
 from cluster.text import escape_controls
@@ -90,9 +92,24 @@ def _dump_bytes(data: Mapping[str, Any]) -> bytes:
     import orjson
 
     try:
-        return orjson.dumps(_python_floats(data), option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
+        with _collector_paused():
+            safe = _python_floats(data)
+        return orjson.dumps(safe, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
     except orjson.JSONEncodeError:
         return (json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n").encode("utf-8")
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector paused while a large tree of new, acyclic containers is
+    built: its full passes over a heap that keeps growing would cost more than the build."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _python_floats(value: Any) -> Any:
@@ -519,7 +536,15 @@ def digest_to_dict(digest: Digest, *, generated_at: str | None = None) -> dict[s
     # output, so it is not recorded: the same input and settings give the same bytes on any engine.
     config.pop("engine", None)
     data["generator"] = {"version": package_version(), "config": config}
-    data["stories"] = [
+    with _collector_paused():
+        data["stories"] = _stories_to_list(digest.stories)
+    data["skipped"] = skipped_to_list(digest.skipped)
+    data["stats"] = digest.stats
+    return data
+
+
+def _stories_to_list(stories: "tuple[Story, ...]") -> list[dict[str, Any]]:
+    return [
         {
             "id": s.id,
             "title": s.title,
@@ -540,8 +565,5 @@ def digest_to_dict(digest: Digest, *, generated_at: str | None = None) -> dict[s
             "facts": [_fact_to_dict(f) for f in s.facts],
             **_story_extras(s),
         }
-        for s in digest.stories
+        for s in stories
     ]
-    data["skipped"] = skipped_to_list(digest.skipped)
-    data["stats"] = digest.stats
-    return data
