@@ -116,16 +116,17 @@ class SentenceRanker:
         """
         texts = [d for d in documents if d.strip()] or ["empty"]
         stop = _stop_words(self.stop_words)
-        counts = [self._counts(text, stop) for text in texts]
-        if stop and not any(counts):  # every word is a stop word
+        tokens = [self._tokens(text, stop) for text in texts]
+        if stop and not any(tokens):  # every word is a stop word
             stop = frozenset()
-            counts = [self._counts(text, stop) for text in texts]
+            tokens = [self._tokens(text, stop) for text in texts]
+        counts = [Counter(words) for words in tokens]
         vocabulary = sorted({word for count in counts for word in count})
         if not vocabulary:
             raise ValueError("empty vocabulary; the documents hold no word tokens")
         self.stop_words_ = stop
         self.vocabulary_ = {word: column for column, word in enumerate(vocabulary)}
-        self._cache = dict(zip(texts, counts))
+        self._cache = dict(zip(texts, tokens))
         columns = np.fromiter(map(self.vocabulary_.__getitem__, chain.from_iterable(counts)), dtype=np.intp)
         df = np.bincount(columns, minlength=len(vocabulary)).astype(np.float64)  # documents holding each word
         df += 1.0
@@ -137,8 +138,8 @@ class SentenceRanker:
         return self
 
     @staticmethod
-    def _counts(text: str, stop: frozenset[str]) -> Counter[str]:
-        return Counter([token for token in _TOKEN.findall(text.lower()) if token not in stop])
+    def _tokens(text: str, stop: frozenset[str]) -> list[str]:
+        return [token for token in _TOKEN.findall(text.lower()) if token not in stop]
 
     def transform(self, texts: Sequence[str]) -> Any:
         """L2-normalised TF-IDF rows of ``texts``: a SciPy ``csr_matrix``, shape
@@ -146,21 +147,17 @@ class SentenceRanker:
         if not hasattr(self, "idf_"):
             raise NotFittedError("SentenceRanker is not fitted yet: call fit(documents) before score() or transform()")
         cache, stop = self._cache, self.stop_words_
-        return self._weigh([cache.get(text) or self._counts(text, stop) for text in texts])
+        return self._weigh([Counter(cache.get(text) or self._tokens(text, stop)) for text in texts])
 
     def transform_joined(self, groups: Sequence[Sequence[str]]) -> Any:
         """The rows :meth:`transform` gives ``[" ".join(group) for group in groups]``, from
-        each member's token counts (reused when the member was fitted)."""
+        each member's tokens (reused when the member was fitted)."""
         if not hasattr(self, "idf_"):
             raise NotFittedError("SentenceRanker is not fitted yet: call fit(documents) before score() or transform()")
         cache, stop = self._cache, self.stop_words_
-        joined = []
-        for group in groups:
-            total: Counter[str] = Counter()
-            for text in group:
-                total.update(cache.get(text) or self._counts(text, stop))
-            joined.append(total)
-        return self._weigh(joined)
+        return self._weigh(
+            [Counter(chain.from_iterable([cache.get(text) or self._tokens(text, stop) for text in group])) for group in groups]
+        )
 
     def _weigh(self, counts: Sequence[Counter[str]]) -> Any:
         from scipy.sparse import csr_matrix

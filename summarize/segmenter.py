@@ -79,6 +79,8 @@ def word_count(text: str) -> int:
         >>> word_count("Rain fell in Paris."), word_count("地震已造成3人遇难、27人受伤。")
         (4, 7)
     """
+    if text.isascii():
+        return len(text.split())
     cjk = _CJK_RUN.findall(text)
     if not cjk:
         return len(text.split())
