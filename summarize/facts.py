@@ -22,7 +22,7 @@ from cluster.text import english_stop_words, word_tokens
 from cluster.types import Article
 
 from .neutrality import subjectivity
-from .numbers import Figure, conflicting_figures, figure_values, figures
+from .numbers import Figure, conflicting_figures, figure_values, figures, may_state_figures
 from .pairs import candidate_pairs
 from .salience import SentenceRanker
 from .segmenter import word_count
@@ -214,12 +214,13 @@ class _LazyFeatures:
     """Per-sentence features computed on first use, once: most sentences of a story are in
     no candidate pair, and a story of one article has no pairs at all."""
 
-    __slots__ = ("_texts", "_done", "_names")
+    __slots__ = ("_texts", "_done", "_names", "_counted")
 
     def __init__(self, texts: Sequence[str]) -> None:
         self._texts = texts
         self._done: dict[int, _Features] = {}
         self._names: dict[int, frozenset[str]] = {}
+        self._counted: dict[int, bool] = {}
 
     def __getitem__(self, index: int) -> _Features:
         found = self._done.get(index)
@@ -232,6 +233,13 @@ class _LazyFeatures:
         found = self._names.get(index)
         if found is None:
             found = self._names[index] = names(self._texts[index])
+        return found
+
+    def may_count(self, index: int) -> bool:
+        """Whether the sentence may state a figure (:func:`summarize.numbers.may_state_figures`)."""
+        found = self._counted.get(index)
+        if found is None:
+            found = self._counted[index] = may_state_figures(self._texts[index])
         return found
 
 
@@ -318,7 +326,9 @@ def align_sentences(
     if n == 0:
         return [], []
     features = features if features is not None else _LazyFeatures([s.text for s in sentences])
-    named = features.names if isinstance(features, _LazyFeatures) else (lambda k: features[k].names)
+    lazy = features if isinstance(features, _LazyFeatures) else None
+    named = lazy.names if lazy else (lambda k: features[k].names)
+    may_count = lazy.may_count if lazy else (lambda k: bool(features[k].values))
     first, second, cosine = pairs if pairs is not None else _sentence_pairs(sentences, vectors, settings.max_postings)
     pairs: list[tuple[float, int, int]] = []
     disputes: list[tuple[int, int, tuple[str, ...]]] = []
@@ -327,8 +337,8 @@ def align_sentences(
         names_i, names_j = named(i), named(j)
         shared = len(names_i & names_j) / min(len(names_i), len(names_j)) if names_i and names_j else 0.0
         event = cos + settings.name_weight * shared  # as _pair_scores computes it
-        if event < threshold and event + most_for_figures < threshold:
-            continue  # neither a merge nor a dispute, whatever the figures and quotations say
+        if event < threshold and (event + most_for_figures < threshold or not (may_count(i) and may_count(j))):
+            continue  # neither a merge nor a dispute: only a shared figure could lift it, and none can be shared
         similarity, event, conflicts = _pair_scores(cos, features[i], features[j], settings)
         if conflicts and event >= settings.min_similarity:
             disputes.append((i, j, conflicts))
