@@ -267,6 +267,12 @@ def _quote_conflict(a: _Features, b: _Features) -> bool:
     return overlap >= 0.8 and not a.speakers & b.speakers
 
 
+def _event_similarity(cosine: float, a: frozenset[str], b: frozenset[str], settings: "FactSettings") -> float:
+    """The cosine plus ``name_weight`` x the share of the smaller name set the other holds."""
+    name_overlap = len(a & b) / min(len(a), len(b)) if a and b else 0.0
+    return cosine + settings.name_weight * name_overlap
+
+
 def _pair_scores(
     cosine: float, a: _Features, b: _Features, settings: "FactSettings"
 ) -> tuple[float, float, tuple[str, ...]]:
@@ -277,8 +283,7 @@ def _pair_scores(
     the figures conflict, when both state figures and share none (with
     ``numbers_must_agree``), or when a quotation is credited to different people.
     """
-    name_overlap = len(a.names & b.names) / min(len(a.names), len(b.names)) if a.names and b.names else 0.0
-    event = cosine + settings.name_weight * name_overlap
+    event = _event_similarity(cosine, a.names, b.names, settings)
     conflicts = conflicting_figures(a.figures, b.figures)
     if _quote_conflict(a, b):
         conflicts = conflicts + ("\x00quote",)
@@ -327,16 +332,14 @@ def align_sentences(
         return [], []
     features = features if features is not None else _LazyFeatures([s.text for s in sentences])
     lazy = features if isinstance(features, _LazyFeatures) else None
-    named = lazy.names if lazy else (lambda k: features[k].names)
-    may_count = lazy.may_count if lazy else (lambda k: bool(features[k].values))
+    named = lazy.names if lazy is not None else (lambda k: features[k].names)
+    may_count = lazy.may_count if lazy is not None else (lambda k: bool(features[k].values))
     first, second, cosine = pairs if pairs is not None else _sentence_pairs(sentences, vectors, settings.max_postings)
     pairs: list[tuple[float, int, int]] = []
     disputes: list[tuple[int, int, tuple[str, ...]]] = []
     threshold, most_for_figures = settings.min_similarity, settings.number_weight * 1.0
     for i, j, cos in zip(first.tolist(), second.tolist(), cosine.tolist()):
-        names_i, names_j = named(i), named(j)
-        shared = len(names_i & names_j) / min(len(names_i), len(names_j)) if names_i and names_j else 0.0
-        event = cos + settings.name_weight * shared  # as _pair_scores computes it
+        event = _event_similarity(cos, named(i), named(j), settings)
         if event < threshold and (event + most_for_figures < threshold or not (may_count(i) and may_count(j))):
             continue  # neither a merge nor a dispute: only a shared figure could lift it, and none can be shared
         similarity, event, conflicts = _pair_scores(cos, features[i], features[j], settings)
