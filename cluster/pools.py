@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterable, Iterator, TypeVar
 
 from .errors import ConfigError
 
-__all__ = ["usable_cores", "process_limit", "process_pool", "pool_map", "thread_map", "release_memory"]
+__all__ = ["usable_cores", "process_limit", "process_pool", "pool_map", "thread_map", "release_memory", "collector_paused"]
 
 _PROCESS_LIMIT: ContextVar[int] = ContextVar("storyfold_process_limit", default=0)
 
@@ -143,3 +143,27 @@ def release_memory() -> None:
     except (OSError, AttributeError):  # not glibc
         return
     trim(0)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector paused while a large tree of new, acyclic objects is built
+    (a digest's stories as they come back from the workers, the digest's JSON objects):
+    its full passes over a heap that keeps growing cost more than the build. It is
+    enabled again afterwards if it was enabled before.
+
+    Example:
+        >>> import gc
+        >>> with collector_paused():
+        ...     gc.isenabled()
+        False
+    """
+    import gc
+
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

@@ -13,7 +13,7 @@ from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from cluster.accounting import check_accounting
 from cluster.errors import InvariantError
-from cluster.pools import pool_map, process_limit, process_pool, usable_cores
+from cluster.pools import collector_paused, pool_map, process_limit, process_pool, usable_cores
 from cluster.types import Article, Cluster, Clustering, Skipped
 
 from .extractive import bag_cosine, content_bag
@@ -219,21 +219,24 @@ def _story_results(
     stories in flight: as Ray tasks with ``engine.name = "ray"`` (settings and summarizer
     sent once); else on ``usable_cores()`` worker processes (the ``[engine] processes``
     limit applies), or in this process for a small clustering or a limit of one. Where
-    they run never changes the result."""
+    they run never changes the result. While other processes do the work, this one's
+    cycle collector is paused (:func:`cluster.pools.collector_paused`): it only gathers
+    the stories that come back."""
     context = (settings, summarizer)
     if settings.engine.name == "ray":
         from cluster.engine import engine_for
 
         engine = engine_for(settings.engine)
         shared = engine.share(context)
-        yield from engine.map(_story_work, ((task, shared) for task in tasks))
+        with collector_paused():  # this process only collects the stories that come back
+            yield from engine.map(_story_work, ((task, shared) for task in tasks))
         return
     with process_limit(settings.engine.processes):
         workers = min(usable_cores(), count)
         if workers <= 1 or count < _POOL_MIN_STORIES:
             yield from (_story_work(task, context) for task in tasks)
             return
-        with process_pool(workers, _start_worker, (context,)) as pool:
+        with process_pool(workers, _start_worker, (context,)) as pool, collector_paused():
             yield from pool_map(pool, _worker_story, tasks, ahead=4 * workers)
 
 

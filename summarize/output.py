@@ -9,9 +9,7 @@ as ``/dev/null`` or a FIFO directly.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import gc
 import json
 import math
 import os
@@ -20,9 +18,10 @@ import sys
 import tempfile
 from importlib import metadata, resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from cluster.errors import ContractError, StoryfoldError
+from cluster.pools import collector_paused
 from cluster.text import escape_controls
 from cluster.types import Article, Cluster, Clustering, Skipped
 
@@ -92,24 +91,11 @@ def _dump_bytes(data: Mapping[str, Any]) -> bytes:
     import orjson
 
     try:
-        with _collector_paused():
+        with collector_paused():
             safe = _python_floats(data)
         return orjson.dumps(safe, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
     except orjson.JSONEncodeError:
         return (json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n").encode("utf-8")
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cycle collector paused while a large tree of new, acyclic containers is
-    built: its full passes over a heap that keeps growing would cost more than the build."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _python_floats(value: Any) -> Any:
@@ -536,7 +522,7 @@ def digest_to_dict(digest: Digest, *, generated_at: str | None = None) -> dict[s
     # output, so it is not recorded: the same input and settings give the same bytes on any engine.
     config.pop("engine", None)
     data["generator"] = {"version": package_version(), "config": config}
-    with _collector_paused():
+    with collector_paused():
         data["stories"] = _stories_to_list(digest.stories)
     data["skipped"] = skipped_to_list(digest.skipped)
     data["stats"] = digest.stats
