@@ -184,7 +184,7 @@ class _Console:
         seconds = time.perf_counter() - self.started
         if isinstance(data, dict):
             stats = data.get("stats", {})
-            count = len(data.get("stories", data.get("clusters", [])))
+            count = stats.get("stories", len(data.get("stories", data.get("clusters", []))))
             unit = "story" if count == 1 else "stories"
             articles = stats.get("articles", 0)
             self.info(f"wrote {target}: {count} {unit} from {articles} article{'' if articles == 1 else 's'}, {stats.get('skipped', 0)} skipped, {seconds:.1f} s")
@@ -329,6 +329,28 @@ def _summarize(clustering, settings, console: _Console, timestamp: bool):  # typ
     return digest_to_dict(digest, generated_at=generated_at)
 
 
+def _summarize_and_write(clustering, settings, console: _Console, timestamp: bool, destination, fmt: str, template: Path | None = None) -> None:  # type: ignore[no-untyped-def]
+    """The digest of ``clustering`` written to ``destination``: as JSON, streamed one story
+    at a time (:func:`summarize.output.write_digest`); as an issue, rendered whole."""
+    if fmt != "json":
+        _write(_summarize(clustering, settings, console, timestamp), destination, fmt, console, template)
+        return
+    from .digest import summarize_stories
+    from .generation import make_summarizer
+    from .output import write_digest
+
+    started = time.perf_counter()
+    summarizer = make_summarizer(settings.summary.summarizer, settings, notice=console.notice)
+    generated_at = datetime.now(timezone.utc).isoformat(timespec="seconds") if timestamp else None
+    with console.progress(len(clustering.clusters), "facts") as update:
+        stories = summarize_stories(clustering, settings, summarizer, progress=update)  # type: ignore[arg-type]
+        head = write_digest(stories, clustering, settings, destination, generated_at=generated_at)
+    count = head["stats"]["stories"]
+    console.info(f"{count} {'story' if count == 1 else 'stories'} summarized ({summarizer.method})")
+    console.detail(f"facts, summaries and writing took {time.perf_counter() - started:.1f} s")
+    console.closing(destination, head)
+
+
 def _run_with_store(inputs: list[Path], store: Path, settings, console: _Console, timestamp: bool, now: str | None, all_stories: bool):  # type: ignore[no-untyped-def]
     from cluster.ingest import load_articles
 
@@ -432,7 +454,7 @@ def summarize_command(
         )
         clustering = read_clustering(clusters, warn=console.warn)
         _warn_if_no_articles(len(clustering.articles), len(clustering.skipped), console)
-        _write(_summarize(clustering, settings, console, timestamp), destination, chosen, console)
+        _summarize_and_write(clustering, settings, console, timestamp, destination, chosen)
 
 
 @app.command("run", cls=_Command, epilog=EXIT_CODES)
@@ -486,7 +508,7 @@ def run_command(
 
             raise ConfigError("--all-stories and --now need --store")
         clustering = _cluster(inputs, settings, console)
-        _write(_summarize(clustering, settings, console, timestamp), destination, chosen, console, template)
+        _summarize_and_write(clustering, settings, console, timestamp, destination, chosen, template)
 
 
 @app.command("render", cls=_Command, epilog=EXIT_CODES)

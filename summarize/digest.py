@@ -22,7 +22,7 @@ from .settings import Settings
 from .sources import independent_source_keys
 from .types import Fact, StoryInput, Summarizer, Summary
 
-__all__ = ["StoryArticle", "Story", "Digest", "summarize_cluster", "summarize_clustering"]
+__all__ = ["StoryArticle", "Story", "Digest", "summarize_cluster", "summarize_clustering", "summarize_stories", "story_order"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -317,20 +317,29 @@ def summarize_cluster(
     return _assemble(cluster, members, found, summary, settings)
 
 
-def summarize_clustering(
+def story_order(story: Story) -> tuple[int, int, str]:
+    """The digest's story order: most independent sources first, then most articles, then id."""
+    return (-story.independent_sources, -len(story.article_ids), story.id)
+
+
+def summarize_stories(
     clustering: Clustering,
     settings: Settings | None = None,
     summarizer: Summarizer | None = None,
     *,
     progress: Callable[[int], None] | None = None,
-) -> Digest:
-    """Summarize every cluster of a clustering into a :class:`Digest`.
+) -> Iterator[Story]:
+    """Every cluster's :class:`Story`, in cluster order, as each is done.
 
     Facts are built story by story, in worker processes or Ray tasks (see
     ``[engine]``). A summarizer whose ``per_story`` attribute is true (the extractive one:
     each summary depends on its story alone) summarizes each story where its facts were
-    built; any other gets all stories at once, so a model can batch them. ``progress`` is
-    called with the number of stories just done.
+    built, and stories are yielded as they come, so a caller that writes them out holds
+    one at a time; any other summarizer gets all stories at once, so a model can batch
+    them. ``progress`` is called with the number of stories whose facts were just built.
+
+    Raises:
+        InvariantError: the summarizer returned another number of summaries than stories.
     """
     settings = settings or Settings()
     if summarizer is None:
@@ -340,24 +349,44 @@ def summarize_clustering(
     by_id = clustering.article_map()
     tasks = ((cluster, [by_id[i] for i in cluster.article_ids]) for cluster in clustering.clusters)
     per_story = summarizer if getattr(summarizer, "per_story", False) else None
+    if per_story is not None:
+        for story in _story_results(tasks, len(clustering.clusters), settings, per_story):
+            if progress:
+                progress(1)
+            yield story  # type: ignore[misc]
+        return
     results = []
-    for result in _story_results(tasks, len(clustering.clusters), settings, per_story):
+    for result in _story_results(tasks, len(clustering.clusters), settings, None):
         results.append(result)
         if progress:
             progress(1)
-    if per_story is not None:
-        stories = results
-    else:
-        members = [[by_id[i] for i in cluster.article_ids] for cluster in clustering.clusters]
-        inputs = [
-            _summary_input(cluster, _read_members(cluster, m, settings), found)
-            for cluster, m, found in zip(clustering.clusters, members, results)
-        ]
-        summaries = summarizer.summarize(inputs)
-        if len(summaries) != len(inputs):
-            raise InvariantError(f"summarizer returned {len(summaries)} summaries for {len(inputs)} stories")
-        stories = [_assemble(c, m, f, s, settings) for c, m, f, s in zip(clustering.clusters, members, results, summaries)]
-    stories.sort(key=lambda s: (-s.independent_sources, -len(s.article_ids), s.id))
+    members = [[by_id[i] for i in cluster.article_ids] for cluster in clustering.clusters]
+    inputs = [
+        _summary_input(cluster, _read_members(cluster, m, settings), found)
+        for cluster, m, found in zip(clustering.clusters, members, results)
+    ]
+    summaries = summarizer.summarize(inputs)
+    if len(summaries) != len(inputs):
+        raise InvariantError(f"summarizer returned {len(summaries)} summaries for {len(inputs)} stories")
+    for c, m, f, summary in zip(clustering.clusters, members, results, summaries):
+        yield _assemble(c, m, f, summary, settings)  # type: ignore[arg-type]
+
+
+def summarize_clustering(
+    clustering: Clustering,
+    settings: Settings | None = None,
+    summarizer: Summarizer | None = None,
+    *,
+    progress: Callable[[int], None] | None = None,
+) -> Digest:
+    """Summarize every cluster of a clustering into a :class:`Digest` (see
+    :func:`summarize_stories`), stories in :func:`story_order`.
+
+    Raises:
+        InvariantError: the summarizer's count was off, or an article is in no story or in two.
+    """
+    settings = settings or Settings()
+    stories = sorted(summarize_stories(clustering, settings, summarizer, progress=progress), key=story_order)
     digest = Digest(stories=tuple(stories), skipped=clustering.skipped, settings=settings, articles_in=len(clustering.articles))
     check_accounting(clustering, (s.article_ids for s in digest.stories), unit="story")
     return digest

@@ -18,7 +18,7 @@ import sys
 import tempfile
 from importlib import metadata, resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping
 
 from cluster.errors import ContractError, StoryfoldError
 from cluster.pools import collector_paused
@@ -44,6 +44,7 @@ __all__ = [
     "load_schema",
     "dumps",
     "write_json",
+    "write_digest",
 ]
 
 CLUSTERS_SCHEMA = "storyfold.clusters/1"
@@ -86,16 +87,16 @@ def dumps(data: Mapping[str, Any]) -> str:
     return _dump_bytes(data).decode("utf-8")
 
 
-def _dump_bytes(data: Mapping[str, Any]) -> bytes:
+def _dump_bytes(data: Mapping[str, Any], newline: bool = True) -> bytes:
     """:func:`dumps` as UTF-8 bytes, never held as text too (a digest can be gigabytes)."""
     import orjson
 
     try:
         with collector_paused():
             safe = _python_floats(data)
-        return orjson.dumps(safe, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
+        return orjson.dumps(safe, option=orjson.OPT_INDENT_2 | (orjson.OPT_APPEND_NEWLINE if newline else 0))
     except orjson.JSONEncodeError:
-        return (json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n").encode("utf-8")
+        return (json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + ("\n" if newline else "")).encode("utf-8")
 
 
 def _python_floats(value: Any) -> Any:
@@ -529,7 +530,67 @@ def digest_to_dict(digest: Digest, *, generated_at: str | None = None) -> dict[s
     return data
 
 
-def _stories_to_list(stories: "tuple[Story, ...]") -> list[dict[str, Any]]:
+_STORIES_KEY = b'\n  "stories": [],'  # the stories' place in a digest written with none (no string holds a raw newline)
+
+
+def write_digest(
+    stories: "Iterable[Story]",
+    clustering: Clustering,
+    settings: Any,
+    path: "str | os.PathLike[str] | Destination | None",
+    *,
+    generated_at: str | None = None,
+) -> dict[str, Any]:
+    """Write the ``digest.json`` of ``stories`` (in any order) holding one story at a time.
+
+    Each story is serialised as it comes and spooled to a temporary file, with its place
+    in :func:`summarize.digest.story_order`; the file is then written (atomically, as
+    :func:`write_json` writes) in that order. The bytes are those of
+    ``write_json(digest_to_dict(Digest(sorted stories, ...)), path)``; memory holds the
+    spool's index, not the stories or their JSON. Returns the digest object without its
+    stories (``stats`` says how many there are), for a closing line.
+
+    Raises:
+        InvariantError: an article of ``clustering`` is in no story or in two.
+        OutputPathError, OutputWriteError: as :func:`write_json`.
+    """
+    from cluster.accounting import check_accounting
+
+    from .digest import Digest, story_order
+
+    index: list[tuple[tuple[int, int, str], int, int]] = []  # (order, offset, length) in the spool
+    sizes: list[tuple[str, ...]] = []
+    with tempfile.TemporaryFile() as spool:
+        offset = 0
+        for story in stories:
+            chunk = _dump_bytes(_stories_to_list((story,))[0], newline=False).replace(b"\n", b"\n    ")
+            spool.write(chunk)
+            index.append((story_order(story), offset, len(chunk)))
+            offset += len(chunk)
+            sizes.append(story.article_ids)
+        check_accounting(clustering, sizes, unit="story")
+        index.sort(key=lambda entry: entry[0])
+        head = digest_to_dict(Digest((), clustering.skipped, settings, len(clustering.articles)), generated_at=generated_at)
+        head["stats"] = {**head["stats"], "in_stories": sum(map(len, sizes)), "stories": len(sizes)}
+        before, after = _dump_bytes(head).split(_STORIES_KEY)
+
+        def chunks() -> Iterator[bytes]:
+            yield before
+            if not index:
+                yield _STORIES_KEY
+            else:
+                yield _STORIES_KEY[:-2]  # '\n  "stories": ['
+                for k, (_, start, length) in enumerate(index):
+                    spool.seek(start)
+                    yield (b"\n    " if k == 0 else b",\n    ") + spool.read(length)
+                yield b"\n  ],"
+            yield after
+
+        write_text(chunks(), path)
+    return head
+
+
+def _stories_to_list(stories: "Iterable[Story]") -> list[dict[str, Any]]:
     return [
         {
             "id": s.id,

@@ -160,9 +160,10 @@ def _umask() -> int:
     return mask
 
 
-def write_text(text: str | bytes, path: str | os.PathLike[str] | Destination | None) -> None:
-    """Write ``text`` (UTF-8, ``\\n`` line ends; or bytes already encoded so) to stdout, a
-    special file, or a file atomically.
+def write_text(text: str | bytes | Iterable[bytes], path: str | os.PathLike[str] | Destination | None) -> None:
+    """Write ``text`` (UTF-8, ``\\n`` line ends; or bytes already encoded so, whole or as
+    an iterable of chunks written as they come) to stdout, a special file, or a file
+    atomically.
 
     ``path`` is checked with :func:`check_output` unless it is already a
     :class:`Destination`; see the module docstring for how each kind is written.
@@ -175,9 +176,9 @@ def write_text(text: str | bytes, path: str | os.PathLike[str] | Destination | N
         >>> write_text('{"schema": "x"}\\n', None)  # doctest: +SKIP
     """
     destination = path if isinstance(path, Destination) else check_output(path)
-    data = text if isinstance(text, bytes) else text.encode("utf-8")
+    data = text.encode("utf-8") if isinstance(text, str) else text
     if destination.kind == "stdout":
-        _write_stdout(text if isinstance(text, str) else text.decode("utf-8"))
+        _write_stdout(text if isinstance(text, str) else b"".join((text,) if isinstance(text, bytes) else text).decode("utf-8"))
     elif destination.kind == "direct":
         _write_direct(data, destination)
     else:
@@ -205,11 +206,12 @@ def _silence(stream: io.TextIOBase | object) -> None:
         pass
 
 
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        written = os.write(fd, view)
-        view = view[written:]
+def _write_all(fd: int, data: bytes | Iterable[bytes]) -> None:
+    for chunk in (data,) if isinstance(data, bytes) else data:
+        view = memoryview(chunk)
+        while view:
+            written = os.write(fd, view)
+            view = view[written:]
 
 
 def _write_direct(data: bytes, destination: Destination) -> None:

@@ -153,3 +153,48 @@ def test_lazy_extractive_choice_is_the_full_scans(seed: int) -> None:
         ordered = sorted(chosen, key=lambda i: (-story[i].source_count, story[i].position, i))
         summary = ExtractiveSummarizer(settings=settings).summarize([StoryInput("s", story, sources)])[0]
         assert summary.text == " ".join(story[i].text for i in ordered)
+
+
+def _small_clusterings():
+    from cluster import Article, cluster_articles
+    from cluster.types import Clustering, Skipped
+
+    texts = [
+        "Heavy rain flooded Genoa on Sunday, officials said. Firefighters rescued 40 residents from rooftops.",
+        "Floods hit Genoa on Sunday after heavy rain. Firefighters rescued 40 people, the mayor said.",
+        "The central bank raised rates by 0.25 points on Thursday. Markets fell 2% after the decision.",
+        "A new bridge opened in Lisbon. It cost 1.5 billion euros and took 5 years to build.",
+    ]
+    articles = [Article(f"a{k}", text, title=text.split(".")[0], source=f"outlet{k % 3}") for k, text in enumerate(texts)]
+    full = cluster_articles(articles)
+    yield Clustering(full.articles, full.clusters, (Skipped("bad.json", "not JSON"),))
+    yield Clustering((), (), (Skipped("empty.txt", "no text"),))
+
+
+@pytest.mark.parametrize("case", range(2))
+def test_streamed_digest_is_the_whole_digest_written(tmp_path, case: int) -> None:
+    from summarize.digest import summarize_clustering, summarize_stories
+    from summarize.output import digest_to_dict, write_digest, write_json
+    from summarize.settings import Settings
+
+    clustering = list(_small_clusterings())[case]
+    settings = Settings()
+    whole, streamed = tmp_path / "whole.json", tmp_path / "streamed.json"
+    write_json(digest_to_dict(summarize_clustering(clustering, settings), generated_at="2026-01-01T00:00:00+00:00"), whole)
+    stories = reversed(list(summarize_stories(clustering, settings)))  # any order: the writer puts them in digest order
+    head = write_digest(stories, clustering, settings, streamed, generated_at="2026-01-01T00:00:00+00:00")
+    assert streamed.read_bytes() == whole.read_bytes()
+    assert head["stats"] == json.loads(whole.read_text())["stats"]
+
+
+def test_streamed_digest_missing_a_story_is_refused_and_nothing_written(tmp_path) -> None:
+    from cluster.errors import InvariantError
+    from summarize.digest import summarize_stories
+    from summarize.output import write_digest
+    from summarize.settings import Settings
+
+    clustering = next(_small_clusterings())
+    stories = list(summarize_stories(clustering, Settings()))[1:]
+    with pytest.raises(InvariantError, match="in no story"):
+        write_digest(stories, clustering, Settings(), tmp_path / "digest.json")
+    assert list(tmp_path.iterdir()) == []
