@@ -425,32 +425,29 @@ def planted_quality(result: Clustering, corpus: Corpus) -> None:
 
 
 def summarize_stage(result: Clustering, processes: int, n: int) -> tuple[float, int]:
-    """Facts and extractive summaries of every story, then the digest written as JSON, as
-    ``storyfold run`` does after clustering; prints seconds and peak RSS per step and
-    returns the seconds of the whole stage and its peak resident memory in bytes (this
-    process and its workers at once)."""
-    from summarize.digest import summarize_clustering
-    from summarize.output import digest_to_dict
-    from summarize.output import write_json
+    """Facts and extractive summaries of every story, the digest streamed to a JSON file
+    one story at a time, as ``storyfold run`` does after clustering; prints seconds and
+    peak RSS and returns the seconds of the whole stage and its peak resident memory in
+    bytes (this process and its workers at once)."""
+    from summarize.digest import summarize_stories
+    from summarize.output import write_digest
     from summarize.settings import Settings
 
     settings = Settings(engine=EngineSettings(processes=processes), summary=replace(Settings().summary, summarizer="extractive"))
     memory = TreeMemory()
     with memory, tempfile.TemporaryDirectory() as folder:
         started = time.perf_counter()
-        digest = summarize_clustering(result, settings)
-        facts_seconds = time.perf_counter() - started
-        memory.sample()
-        facts_peak = memory.peak_bytes
         written = Path(folder) / "digest.json"
-        write_json(digest_to_dict(digest), written)
+        head = write_digest(summarize_stories(result, settings), result, settings, written)
         total = time.perf_counter() - started
         size = written.stat().st_size
         memory.sample()
+    stories = head["stats"]["stories"]
     print("  summarize stage (extractive, as `storyfold run` after clustering):")
-    line("facts + summaries (summarize_clustering)", facts_seconds, n, f"  ({len(digest.stories):,} stories)", facts_peak)
-    line("digest to JSON + atomic write", total - facts_seconds, n, f"  ({size / 2**20:.1f} MiB, {size / max(1, n) / 1024:.2f} KB per article)")
-    line("summarize stage, all", total, n, "", memory.peak_bytes)
+    line(
+        "facts + summaries + digest written", total, n,
+        f"  ({stories:,} stories; {size / 2**20:.1f} MiB, {size / max(1, n) / 1024:.2f} KB per article)", memory.peak_bytes,
+    )
     return total, memory.peak_bytes
 
 

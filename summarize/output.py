@@ -543,7 +543,8 @@ def write_digest(
 ) -> dict[str, Any]:
     """Write the ``digest.json`` of ``stories`` (in any order) holding one story at a time.
 
-    Each story is serialised as it comes and spooled to a temporary file, with its place
+    Each story is serialised as it comes and spooled to an unnamed temporary file (in the
+    output's folder, which must hold the digest anyway), with its place
     in :func:`summarize.digest.story_order`; the file is then written (atomically, as
     :func:`write_json` writes) in that order. The bytes are those of
     ``write_json(digest_to_dict(Digest(sorted stories, ...)), path)``; memory holds the
@@ -555,16 +556,28 @@ def write_digest(
         OutputPathError, OutputWriteError: as :func:`write_json`.
     """
     from cluster.accounting import check_accounting
+    from cluster.errors import OutputWriteError
 
     from .digest import Digest, story_order
+    from .writer import check_output
 
+    destination = path if isinstance(path, Destination) else check_output(path)
+    # The spool sits beside the file it becomes (the same disk must hold both), unnamed.
+    folder = (os.path.dirname(destination.path or "") or ".") if destination.kind == "atomic" else None
     index: list[tuple[tuple[int, int, str], int, int]] = []  # (order, offset, length) in the spool
     sizes: list[tuple[str, ...]] = []
-    with tempfile.TemporaryFile() as spool:
+    try:
+        spool = tempfile.TemporaryFile(dir=folder)
+    except OSError as exc:
+        raise OutputWriteError(f"cannot write {destination.shown}: {exc.strerror or exc}") from None
+    with spool:
         offset = 0
         for story in stories:
             chunk = _dump_bytes(_stories_to_list((story,))[0], newline=False).replace(b"\n", b"\n    ")
-            spool.write(chunk)
+            try:
+                spool.write(chunk)
+            except OSError as exc:
+                raise OutputWriteError(f"cannot write {destination.shown}: {exc.strerror or exc}") from None
             index.append((story_order(story), offset, len(chunk)))
             offset += len(chunk)
             sizes.append(story.article_ids)
@@ -586,7 +599,7 @@ def write_digest(
                 yield b"\n  ],"
             yield after
 
-        write_text(chunks(), path)
+        write_text(chunks(), destination)
     return head
 
 
