@@ -430,7 +430,7 @@ def summarize_stage(result: Clustering, processes: int, n: int) -> tuple[float, 
     peak RSS and returns the seconds of the whole stage and its peak resident memory in
     bytes (this process and its workers at once)."""
     from summarize.digest import summarize_stories
-    from summarize.output import write_digest
+    from summarize.output import encode_story, write_digest
     from summarize.settings import Settings
 
     settings = Settings(engine=EngineSettings(processes=processes), summary=replace(Settings().summary, summarizer="extractive"))
@@ -438,7 +438,7 @@ def summarize_stage(result: Clustering, processes: int, n: int) -> tuple[float, 
     with memory, tempfile.TemporaryDirectory() as folder:
         started = time.perf_counter()
         written = Path(folder) / "digest.json"
-        head = write_digest(summarize_stories(result, settings), result, settings, written)
+        head = write_digest(summarize_stories(result, settings, encode=encode_story), result, settings, written)
         total = time.perf_counter() - started
         size = written.stat().st_size
         memory.sample()

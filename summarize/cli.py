@@ -337,13 +337,13 @@ def _summarize_and_write(clustering, settings, console: _Console, timestamp: boo
         return
     from .digest import summarize_stories
     from .generation import make_summarizer
-    from .output import write_digest
+    from .output import encode_story, write_digest
 
     started = time.perf_counter()
     summarizer = make_summarizer(settings.summary.summarizer, settings, notice=console.notice)
     generated_at = datetime.now(timezone.utc).isoformat(timespec="seconds") if timestamp else None
     with console.progress(len(clustering.clusters), "facts") as update:
-        stories = summarize_stories(clustering, settings, summarizer, progress=update)  # type: ignore[arg-type]
+        stories = summarize_stories(clustering, settings, summarizer, progress=update, encode=encode_story)  # type: ignore[arg-type]
         head = write_digest(stories, clustering, settings, destination, generated_at=generated_at)
     count = head["stats"]["stories"]
     console.info(f"{count} {'story' if count == 1 else 'stories'} summarized ({summarizer.method})")

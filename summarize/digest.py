@@ -183,28 +183,31 @@ def _cut_text(article: Article, cap: int) -> Article:
     return replace(article, text=head[: end + 1] if end > 0 else head)
 
 
-def _story_work(task: tuple[Cluster, list[Article]], context: tuple[Settings, Summarizer | None]) -> "Story | StoryFacts":
-    """One story's facts; with a per-story summarizer (``context[1]``), the whole story.
+def _story_work(task: tuple[Cluster, list[Article]], context: "_Context") -> Any:
+    """One story's facts; with a per-story summarizer (``context[1]``), the whole story,
+    passed through ``context[2]`` when it is a function (an encoder).
 
     A worker sends back only this: the article texts it was given stay where they are
     (they are most of a story's bytes), and the main process rebuilds what it needs."""
-    (cluster, members), (settings, summarizer) = task, context
+    (cluster, members), (settings, summarizer, encode) = task, context
     read = _read_members(cluster, members, settings)
     found = analyze_story(read, cluster.copy_map, settings)
     if summarizer is None:
         return found
     (summary,) = summarizer.summarize([_summary_input(cluster, read, found)])
-    return _assemble(cluster, members, found, summary, settings)
+    story = _assemble(cluster, members, found, summary, settings)
+    return story if encode is None else encode(story)
 
 
-_WORKER_CONTEXT: dict[str, tuple[Settings, Summarizer | None]] = {}  # a worker process's context, set once when it starts
+_Context = tuple[Settings, "Summarizer | None", "Callable[[Story], Any] | None"]
+_WORKER_CONTEXT: dict[str, _Context] = {}  # a worker process's context, set once when it starts
 
 
-def _start_worker(context: tuple[Settings, Summarizer | None]) -> None:
+def _start_worker(context: _Context) -> None:
     _WORKER_CONTEXT["context"] = context
 
 
-def _worker_story(task: tuple[Cluster, list[Article]]) -> "Story | StoryFacts":
+def _worker_story(task: tuple[Cluster, list[Article]]) -> Any:
     return _story_work(task, _WORKER_CONTEXT["context"])
 
 
@@ -213,8 +216,12 @@ _POOL_MIN_STORIES = 64
 
 
 def _story_results(
-    tasks: Iterator[tuple[Cluster, list[Article]]], count: int, settings: Settings, summarizer: Summarizer | None
-) -> Iterator["Story | StoryFacts"]:
+    tasks: Iterator[tuple[Cluster, list[Article]]],
+    count: int,
+    settings: Settings,
+    summarizer: Summarizer | None,
+    encode: "Callable[[Story], Any] | None" = None,
+) -> Iterator[Any]:
     """:func:`_story_work` of every story, in story order, with a bounded number of
     stories in flight: as Ray tasks with ``engine.name = "ray"`` (settings and summarizer
     sent once); else on ``usable_cores()`` worker processes (the ``[engine] processes``
@@ -222,7 +229,7 @@ def _story_results(
     they run never changes the result. While other processes do the work, this one's
     cycle collector is paused (:func:`cluster.pools.collector_paused`): it only gathers
     the stories that come back."""
-    context = (settings, summarizer)
+    context = (settings, summarizer, encode)
     if settings.engine.name == "ray":
         from cluster.engine import engine_for
 
@@ -328,8 +335,11 @@ def summarize_stories(
     summarizer: Summarizer | None = None,
     *,
     progress: Callable[[int], None] | None = None,
-) -> Iterator[Story]:
-    """Every cluster's :class:`Story`, in cluster order, as each is done.
+    encode: "Callable[[Story], Any] | None" = None,
+) -> Iterator[Any]:
+    """Every cluster's :class:`Story`, in cluster order, as each is done (``encode(story)``
+    instead, with ``encode``: a module-level function, run where the story was built, so a
+    worker sends back its result, such as :func:`summarize.output.encode_story`'s bytes).
 
     Facts are built story by story, in worker processes or Ray tasks (see
     ``[engine]``). A summarizer whose ``per_story`` attribute is true (the extractive one:
@@ -350,10 +360,10 @@ def summarize_stories(
     tasks = ((cluster, [by_id[i] for i in cluster.article_ids]) for cluster in clustering.clusters)
     per_story = summarizer if getattr(summarizer, "per_story", False) else None
     if per_story is not None:
-        for story in _story_results(tasks, len(clustering.clusters), settings, per_story):
+        for story in _story_results(tasks, len(clustering.clusters), settings, per_story, encode):
             if progress:
                 progress(1)
-            yield story  # type: ignore[misc]
+            yield story
         return
     results = []
     for result in _story_results(tasks, len(clustering.clusters), settings, None):
@@ -369,7 +379,8 @@ def summarize_stories(
     if len(summaries) != len(inputs):
         raise InvariantError(f"summarizer returned {len(summaries)} summaries for {len(inputs)} stories")
     for c, m, f, summary in zip(clustering.clusters, members, results, summaries):
-        yield _assemble(c, m, f, summary, settings)  # type: ignore[arg-type]
+        story = _assemble(c, m, f, summary, settings)  # type: ignore[arg-type]
+        yield story if encode is None else encode(story)
 
 
 def summarize_clustering(

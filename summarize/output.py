@@ -18,7 +18,7 @@ import sys
 import tempfile
 from importlib import metadata, resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, NamedTuple
 
 from cluster.errors import ContractError, StoryfoldError
 from cluster.pools import collector_paused
@@ -45,6 +45,8 @@ __all__ = [
     "dumps",
     "write_json",
     "write_digest",
+    "encode_story",
+    "EncodedStory",
 ]
 
 CLUSTERS_SCHEMA = "storyfold.clusters/1"
@@ -533,15 +535,35 @@ def digest_to_dict(digest: Digest, *, generated_at: str | None = None) -> dict[s
 _STORIES_KEY = b'\n  "stories": [],'  # the stories' place in a digest written with none (no string holds a raw newline)
 
 
+class EncodedStory(NamedTuple):
+    """One story as :func:`write_digest` spools it: its place in the digest's order, its
+    article ids (for the accounting check) and its JSON (UTF-8, indented for its place in
+    the ``stories`` list)."""
+
+    order: tuple[int, int, str]
+    article_ids: tuple[str, ...]
+    json: bytes
+
+
+def encode_story(story: "Story") -> EncodedStory:
+    """``story`` serialised for :func:`write_digest`; cheap to send between processes (pass
+    it as ``encode`` to :func:`summarize.digest.summarize_stories`, and workers do it)."""
+    from .digest import story_order
+
+    text = _dump_bytes(_stories_to_list((story,))[0], newline=False).replace(b"\n", b"\n    ")
+    return EncodedStory(story_order(story), story.article_ids, text)
+
+
 def write_digest(
-    stories: "Iterable[Story]",
+    stories: "Iterable[Story | EncodedStory]",
     clustering: Clustering,
     settings: Any,
     path: "str | os.PathLike[str] | Destination | None",
     *,
     generated_at: str | None = None,
 ) -> dict[str, Any]:
-    """Write the ``digest.json`` of ``stories`` (in any order) holding one story at a time.
+    """Write the ``digest.json`` of ``stories`` (in any order; stories or
+    :func:`encode_story`'s encodings of them) holding one story at a time.
 
     Each story is serialised as it comes and spooled to an unnamed temporary file (in the
     output's folder, which must hold the digest anyway), with its place
@@ -558,7 +580,7 @@ def write_digest(
     from cluster.accounting import check_accounting
     from cluster.errors import OutputWriteError
 
-    from .digest import Digest, story_order
+    from .digest import Digest
     from .writer import check_output
 
     destination = path if isinstance(path, Destination) else check_output(path)
@@ -573,14 +595,14 @@ def write_digest(
     with spool:
         offset = 0
         for story in stories:
-            chunk = _dump_bytes(_stories_to_list((story,))[0], newline=False).replace(b"\n", b"\n    ")
+            encoded = story if isinstance(story, EncodedStory) else encode_story(story)
             try:
-                spool.write(chunk)
+                spool.write(encoded.json)
             except OSError as exc:
                 raise OutputWriteError(f"cannot write {destination.shown}: {exc.strerror or exc}") from None
-            index.append((story_order(story), offset, len(chunk)))
-            offset += len(chunk)
-            sizes.append(story.article_ids)
+            index.append((encoded.order, offset, len(encoded.json)))
+            offset += len(encoded.json)
+            sizes.append(encoded.article_ids)
         check_accounting(clustering, sizes, unit="story")
         index.sort(key=lambda entry: entry[0])
         head = digest_to_dict(Digest((), clustering.skipped, settings, len(clustering.articles)), generated_at=generated_at)

@@ -172,16 +172,18 @@ def _small_clusterings():
 
 
 @pytest.mark.parametrize("case", range(2))
-def test_streamed_digest_is_the_whole_digest_written(tmp_path, case: int) -> None:
+@pytest.mark.parametrize("encoded", [False, True])
+def test_streamed_digest_is_the_whole_digest_written(tmp_path, case: int, encoded: bool) -> None:
     from summarize.digest import summarize_clustering, summarize_stories
-    from summarize.output import digest_to_dict, write_digest, write_json
+    from summarize.output import digest_to_dict, encode_story, write_digest, write_json
     from summarize.settings import Settings
 
     clustering = list(_small_clusterings())[case]
     settings = Settings()
     whole, streamed = tmp_path / "whole.json", tmp_path / "streamed.json"
     write_json(digest_to_dict(summarize_clustering(clustering, settings), generated_at="2026-01-01T00:00:00+00:00"), whole)
-    stories = reversed(list(summarize_stories(clustering, settings)))  # any order: the writer puts them in digest order
+    done = summarize_stories(clustering, settings, encode=encode_story if encoded else None)
+    stories = reversed(list(done))  # any order: the writer puts them in digest order
     head = write_digest(stories, clustering, settings, streamed, generated_at="2026-01-01T00:00:00+00:00")
     assert streamed.read_bytes() == whole.read_bytes()
     assert head["stats"] == json.loads(whole.read_text())["stats"]
