@@ -314,41 +314,30 @@ def _warn_if_no_articles(articles: int, skipped: int, console: _Console) -> None
         console.warn(f"no articles: {inputs}; the output has no stories")
 
 
-def _summarize(clustering, settings, console: _Console, timestamp: bool):  # type: ignore[no-untyped-def]
-    from .digest import summarize_clustering
-    from .output import digest_to_dict
-    from .generation import make_summarizer
-
-    started = time.perf_counter()
-    summarizer = make_summarizer(settings.summary.summarizer, settings, notice=console.notice)
-    with console.progress(len(clustering.clusters), "facts") as update:
-        digest = summarize_clustering(clustering, settings, summarizer, progress=update)  # type: ignore[arg-type]
-    generated_at = datetime.now(timezone.utc).isoformat(timespec="seconds") if timestamp else None
-    console.info(f"{len(digest.stories)} {'story' if len(digest.stories) == 1 else 'stories'} summarized ({summarizer.method})")
-    console.detail(f"facts and summaries took {time.perf_counter() - started:.1f} s")
-    return digest_to_dict(digest, generated_at=generated_at)
-
-
 def _summarize_and_write(clustering, settings, console: _Console, timestamp: bool, destination, fmt: str, template: Path | None = None) -> None:  # type: ignore[no-untyped-def]
     """The digest of ``clustering`` written to ``destination``: as JSON, streamed one story
     at a time (:func:`summarize.output.write_digest`); as an issue, rendered whole."""
-    if fmt != "json":
-        _write(_summarize(clustering, settings, console, timestamp), destination, fmt, console, template)
-        return
-    from .digest import summarize_stories
+    from .digest import summarize_clustering, summarize_stories
     from .generation import make_summarizer
-    from .output import encode_story, write_digest
+    from .output import digest_to_dict, encode_story, write_digest
 
     started = time.perf_counter()
     summarizer = make_summarizer(settings.summary.summarizer, settings, notice=console.notice)
     generated_at = datetime.now(timezone.utc).isoformat(timespec="seconds") if timestamp else None
     with console.progress(len(clustering.clusters), "facts") as update:
-        stories = summarize_stories(clustering, settings, summarizer, progress=update, encode=encode_story)  # type: ignore[arg-type]
-        head = write_digest(stories, clustering, settings, destination, generated_at=generated_at)
-    count = head["stats"]["stories"]
+        if fmt == "json":
+            stories = summarize_stories(clustering, settings, summarizer, progress=update, encode=encode_story)  # type: ignore[arg-type]
+            data = write_digest(stories, clustering, settings, destination, generated_at=generated_at)
+        else:
+            digest = summarize_clustering(clustering, settings, summarizer, progress=update)  # type: ignore[arg-type]
+            data = digest_to_dict(digest, generated_at=generated_at)
+    count = data["stats"]["stories"]
     console.info(f"{count} {'story' if count == 1 else 'stories'} summarized ({summarizer.method})")
-    console.detail(f"facts, summaries and writing took {time.perf_counter() - started:.1f} s")
-    console.closing(destination, head)
+    console.detail(f"facts and summaries took {time.perf_counter() - started:.1f} s")
+    if fmt == "json":
+        console.closing(destination, data)
+    else:
+        _write(data, destination, fmt, console, template)
 
 
 def _run_with_store(inputs: list[Path], store: Path, settings, console: _Console, timestamp: bool, now: str | None, all_stories: bool):  # type: ignore[no-untyped-def]

@@ -83,14 +83,18 @@ class Digest:
     @property
     def stats(self) -> dict[str, int]:
         """Accounting: ``inputs`` (articles read + skipped) = ``in_stories`` + ``skipped``."""
-        in_stories = sum(len(s.article_ids) for s in self.stories)
-        return {
-            "inputs": self.articles_in + len(self.skipped),
-            "articles": self.articles_in,
-            "in_stories": in_stories,
-            "skipped": len(self.skipped),
-            "stories": len(self.stories),
-        }
+        return digest_stats(self.articles_in, len(self.skipped), [s.article_ids for s in self.stories])
+
+
+def digest_stats(articles_in: int, skipped: int, stories: Sequence[Sequence[str]]) -> dict[str, int]:
+    """A digest's accounting from its counts and each story's article ids (see :attr:`Digest.stats`)."""
+    return {
+        "inputs": articles_in + skipped,
+        "articles": articles_in,
+        "in_stories": sum(map(len, stories)),
+        "skipped": skipped,
+        "stories": len(stories),
+    }
 
 
 def _source_names(articles: Sequence[Article]) -> tuple[str, ...]:

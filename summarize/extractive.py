@@ -113,12 +113,10 @@ class ExtractiveSummarizer:
         value = {i: facts[i].salience + self.settings.consensus_weight * (facts[i].source_count - 1) / spread for i in candidates}
         by_value = sorted(candidates, key=lambda i: (-value[i], i))
         bags: dict[int, Counter[str]] = {}
-        squares: dict[int, int] = {}  # integers: bag_cosine's own sums
 
         def bag(i: int) -> Counter[str]:
             if i not in bags:
                 bags[i] = content_bag(facts[i].text)
-                squares[i] = sum(v * v for v in bags[i].values())
             return bags[i]
 
         chosen: list[int] = []
@@ -130,10 +128,7 @@ class ExtractiveSummarizer:
         def refresh(i: int) -> float:
             own = bag(i)
             for c in chosen[folded[i] :]:
-                other = bags[c]
-                if own and other:
-                    dot = sum(v * other[k] for k, v in own.items() if k in other)
-                    overlap[i] = max(overlap[i], dot / math.sqrt(squares[i] * squares[c]))
+                overlap[i] = max(overlap[i], bag_cosine(own, bags[c]))
             folded[i] = len(chosen)
             return value[i] - self.settings.redundancy * overlap[i]
 

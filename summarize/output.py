@@ -578,20 +578,19 @@ def write_digest(
         OutputPathError, OutputWriteError: as :func:`write_json`.
     """
     from cluster.accounting import check_accounting
-    from cluster.errors import OutputWriteError
 
-    from .digest import Digest
-    from .writer import check_output
+    from .digest import Digest, digest_stats
+    from .writer import check_output, write_error
 
     destination = path if isinstance(path, Destination) else check_output(path)
     # The spool sits beside the file it becomes (the same disk must hold both), unnamed.
     folder = (os.path.dirname(destination.path or "") or ".") if destination.kind == "atomic" else None
     index: list[tuple[tuple[int, int, str], int, int]] = []  # (order, offset, length) in the spool
-    sizes: list[tuple[str, ...]] = []
+    members: list[tuple[str, ...]] = []  # each story's article ids, for the accounting check
     try:
         spool = tempfile.TemporaryFile(dir=folder)
     except OSError as exc:
-        raise OutputWriteError(f"cannot write {destination.shown}: {exc.strerror or exc}") from None
+        raise write_error(destination, exc) from None
     with spool:
         offset = 0
         for story in stories:
@@ -599,14 +598,14 @@ def write_digest(
             try:
                 spool.write(encoded.json)
             except OSError as exc:
-                raise OutputWriteError(f"cannot write {destination.shown}: {exc.strerror or exc}") from None
+                raise write_error(destination, exc) from None
             index.append((encoded.order, offset, len(encoded.json)))
             offset += len(encoded.json)
-            sizes.append(encoded.article_ids)
-        check_accounting(clustering, sizes, unit="story")
+            members.append(encoded.article_ids)
+        check_accounting(clustering, members, unit="story")
         index.sort(key=lambda entry: entry[0])
         head = digest_to_dict(Digest((), clustering.skipped, settings, len(clustering.articles)), generated_at=generated_at)
-        head["stats"] = {**head["stats"], "in_stories": sum(map(len, sizes)), "stories": len(sizes)}
+        head["stats"] = digest_stats(len(clustering.articles), len(clustering.skipped), members)
         before, after = _dump_bytes(head).split(_STORIES_KEY)
 
         def chunks() -> Iterator[bytes]:

@@ -79,7 +79,7 @@ _DATE_STAMP = re.compile(
 )
 _LEADING_LABEL = re.compile(r"^(?:VIDEO|WATCH|PHOTOS?|LISTEN|BREAKING|EXCLUSIVE|UPDATE|OPINION|ANALYSIS)\s*[:|-]\s*", re.IGNORECASE)
 _TERMINAL = re.compile(r"(?:[.!?][\"'”’)\]]*|[。！？][」』”’）)]*)$")
-_ELLIPSES = ("...", "…", "]", "\"", "'", "”", "’", ")")  # what a cut-off sentence can end with
+_CUT_ENDINGS = ("...", "…", "]", "\"", "'", "”", "’", ")")  # what a cut-off sentence can end with
 _URL = re.compile(r"https?://\S+|www\.\S+")
 # A sentence cut off by a feed or an excerpt: "... and that the...", "… said acting FDA Commissioner […]".
 _TRUNCATED = re.compile(r"(?:\w|[,;:])\s*(?:\.{3,}|…|\[\s*(?:\.{3,}|…)\s*\])[\"'”’)\]]*$")
@@ -186,7 +186,7 @@ def is_truncated(sentence: str) -> bool:
         >>> is_truncated("The panel said more data is needed, and that the..."), is_truncated("He left.")
         (True, False)
     """
-    return sentence.endswith(_ELLIPSES) and bool(_TRUNCATED.search(sentence))
+    return sentence.endswith(_CUT_ENDINGS) and bool(_TRUNCATED.search(sentence))
 
 
 def split_sentences(text: str, settings: SentenceSettings, *, strict: bool = True) -> list[str]:

@@ -178,11 +178,16 @@ def write_text(text: str | bytes | Iterable[bytes], path: str | os.PathLike[str]
     destination = path if isinstance(path, Destination) else check_output(path)
     data = text.encode("utf-8") if isinstance(text, str) else text
     if destination.kind == "stdout":
-        _write_stdout(text if isinstance(text, str) else b"".join((text,) if isinstance(text, bytes) else text).decode("utf-8"))
+        _write_stdout(text if isinstance(text, str) else bytes(data if isinstance(data, bytes) else b"".join(data)).decode("utf-8"))
     elif destination.kind == "direct":
         _write_direct(data, destination)
     else:
         _write_atomic(data, destination)
+
+
+def write_error(destination: Destination, exc: OSError) -> OutputWriteError:
+    """The one-line error for a failed write to ``destination`` (exit code 1)."""
+    return OutputWriteError(f"cannot write {destination.shown}: {exc.strerror or exc}")
 
 
 def _write_stdout(text: str) -> None:
@@ -218,11 +223,11 @@ def _write_direct(data: bytes, destination: Destination) -> None:
     try:
         fd = os.open(str(destination.path), os.O_WRONLY | os.O_APPEND | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
-        raise OutputWriteError(f"cannot write {destination.shown}: {exc.strerror or exc}") from None
+        raise write_error(destination, exc) from None
     try:
         _write_all(fd, data)
     except OSError as exc:
-        raise OutputWriteError(f"cannot write {destination.shown}: {exc.strerror or exc}") from None
+        raise write_error(destination, exc) from None
     finally:
         os.close(fd)
 
@@ -235,7 +240,7 @@ def _write_atomic(data: bytes, destination: Destination) -> None:
     except FileNotFoundError:
         existing = None
     except OSError as exc:
-        raise OutputWriteError(f"cannot write {destination.shown}: {exc.strerror or exc}") from None
+        raise write_error(destination, exc) from None
     tmp_name: str | None = None
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", suffix=".tmp", dir=folder)
@@ -258,7 +263,7 @@ def _write_atomic(data: bytes, destination: Destination) -> None:
         os.replace(tmp_name, target)
         tmp_name = None
     except OSError as exc:
-        raise OutputWriteError(f"cannot write {destination.shown}: {exc.strerror or exc}") from None
+        raise write_error(destination, exc) from None
     finally:
         if tmp_name is not None:
             try:
