@@ -20,7 +20,7 @@ import re
 from collections import Counter
 from functools import lru_cache
 from itertools import chain
-from typing import TYPE_CHECKING, Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Mapping, NamedTuple, Sequence
 
 import numpy as np
 
@@ -29,7 +29,7 @@ from .sentences import Sentence
 if TYPE_CHECKING:
     from .settings import SalienceSettings
 
-__all__ = ["SentenceRanker", "NotFittedError"]
+__all__ = ["SentenceRanker", "TfidfRows", "NotFittedError"]
 
 _TOKEN = re.compile(r"(?u)\b\w+\b")  # scikit-learn's token pattern with one-letter words kept
 
@@ -52,6 +52,31 @@ class NotFittedError(ValueError, AttributeError):
     :class:`~cluster.errors.StoryfoldError`, so the CLI does not turn it into an exit code
     and it keeps its traceback.
     """
+
+
+class TfidfRows(NamedTuple):
+    """TF-IDF rows in compressed sparse row form: the arrays of a SciPy ``csr_matrix``
+    without its per-operation checks, for the many small stories of a digest.
+
+    ``data`` holds the float64 weights, ``indices`` their int32 columns (ascending within
+    a row), ``indptr`` (int32, ``n_rows + 1``) where each row starts; ``shape`` is
+    ``(n_rows, vocabulary)``.
+    """
+
+    data: np.ndarray
+    indices: np.ndarray
+    indptr: np.ndarray
+    shape: tuple[int, int]
+
+    def tocsr(self) -> Any:
+        """The rows as a SciPy ``csr_matrix`` (sharing the arrays)."""
+        from scipy.sparse import csr_matrix
+
+        return csr_matrix((self.data, self.indices, self.indptr), shape=self.shape)
+
+
+def _as_csr(rows: Any) -> Any:
+    return rows.tocsr() if isinstance(rows, TfidfRows) else rows
 
 
 class SentenceRanker:
@@ -126,7 +151,8 @@ class SentenceRanker:
             raise ValueError("empty vocabulary; the documents hold no word tokens")
         self.stop_words_ = stop
         self.vocabulary_ = {word: column for column, word in enumerate(vocabulary)}
-        self._cache = dict(zip(texts, tokens))
+        self._tokens_of = dict(zip(texts, tokens))
+        self._counts_of = dict(zip(texts, counts))
         columns = np.fromiter(map(self.vocabulary_.__getitem__, chain.from_iterable(counts)), dtype=np.intp)
         df = np.bincount(columns, minlength=len(vocabulary)).astype(np.float64)  # documents holding each word
         df += 1.0
@@ -141,26 +167,36 @@ class SentenceRanker:
     def _tokens(text: str, stop: frozenset[str]) -> list[str]:
         return [token for token in _TOKEN.findall(text.lower()) if token not in stop]
 
+    def _fitted(self) -> None:
+        if not hasattr(self, "idf_"):
+            raise NotFittedError("SentenceRanker is not fitted yet: call fit(documents) before score() or transform()")
+
     def transform(self, texts: Sequence[str]) -> Any:
         """L2-normalised TF-IDF rows of ``texts``: a SciPy ``csr_matrix``, shape
         ``(len(texts), vocabulary)``, float64, sorted int32 indices."""
-        if not hasattr(self, "idf_"):
-            raise NotFittedError("SentenceRanker is not fitted yet: call fit(documents) before score() or transform()")
-        cache, stop = self._cache, self.stop_words_
-        return self._weigh([Counter(cache.get(text) or self._tokens(text, stop)) for text in texts])
+        return self.weights(texts).tocsr()
 
     def transform_joined(self, groups: Sequence[Sequence[str]]) -> Any:
         """The rows :meth:`transform` gives ``[" ".join(group) for group in groups]``, from
         each member's tokens (reused when the member was fitted)."""
-        if not hasattr(self, "idf_"):
-            raise NotFittedError("SentenceRanker is not fitted yet: call fit(documents) before score() or transform()")
-        cache, stop = self._cache, self.stop_words_
+        return self.weights_joined(groups).tocsr()
+
+    def weights(self, texts: Sequence[str]) -> "TfidfRows":
+        """The rows of :meth:`transform` as plain arrays (:class:`TfidfRows`), without a
+        SciPy matrix."""
+        self._fitted()
+        counts, stop = self._counts_of, self.stop_words_
+        return self._weigh([counts.get(text) or Counter(self._tokens(text, stop)) for text in texts])
+
+    def weights_joined(self, groups: Sequence[Sequence[str]]) -> "TfidfRows":
+        """The rows of :meth:`transform_joined` as plain arrays (:class:`TfidfRows`)."""
+        self._fitted()
+        cache, stop = self._tokens_of, self.stop_words_
         return self._weigh(
             [Counter(chain.from_iterable([cache.get(text) or self._tokens(text, stop) for text in group])) for group in groups]
         )
 
-    def _weigh(self, counts: Sequence[Counter[str]]) -> Any:
-        from scipy.sparse import csr_matrix
+    def _weigh(self, counts: Sequence[Mapping[str, int]]) -> "TfidfRows":
         from sklearn.utils.sparsefuncs_fast import inplace_csr_row_normalize_l2
 
         vocabulary = self.vocabulary_
@@ -177,9 +213,9 @@ class SentenceRanker:
             np.log(values, out=values)
             values += 1.0
         values *= self.idf_[columns]
-        matrix = csr_matrix((values, columns, indptr), shape=(len(counts), len(vocabulary)))
-        inplace_csr_row_normalize_l2(matrix)
-        return matrix
+        rows = TfidfRows(values, columns, indptr, (len(counts), len(vocabulary)))
+        inplace_csr_row_normalize_l2(rows)  # reads data, indices, indptr and shape: scikit-learn's own loop
+        return rows
 
     def score(
         self,
@@ -206,9 +242,11 @@ class SentenceRanker:
         if not sentences:
             return np.zeros(0)
         article_ids = sorted(article_texts)
+        if len(article_ids) == 1 and all(s.article_id == article_ids[0] for s in sentences):
+            return self._score_one_article(sentences, article_texts, titles, rows, documents)
         index = {a: i for i, a in enumerate(article_ids)}
-        rows = rows if rows is not None else self.transform([s.text for s in sentences])
-        documents = documents if documents is not None else self.transform([article_texts[a] for a in article_ids])
+        rows = self.transform([s.text for s in sentences]) if rows is None else _as_csr(rows)
+        documents = self.transform([article_texts[a] for a in article_ids]) if documents is None else _as_csr(documents)
         owner = np.array([index.get(s.article_id, -1) for s in sentences])
 
         # mean cosine to the other articles = (cosine to the sum of all articles - to its own) / (articles - 1)
@@ -234,6 +272,9 @@ class SentenceRanker:
         else:
             title = np.zeros(len(sentences))
 
+        return self._combine(sentences, centrality, support, title)
+
+    def _combine(self, sentences: Sequence[Sentence], centrality: np.ndarray, support: np.ndarray, title: np.ndarray) -> np.ndarray:
         position = 1.0 / (1.0 + np.array([s.position for s in sentences], dtype=float))
         question = np.array([s.text.rstrip("\"'”’) ").endswith("?") for s in sentences], dtype=float)
         return (
@@ -243,3 +284,49 @@ class SentenceRanker:
             + self.position_weight * position
             - self.question_penalty * question
         )
+
+    def _score_one_article(
+        self,
+        sentences: Sequence[Sentence],
+        article_texts: Mapping[str, str],
+        titles: Mapping[str, str] | None,
+        rows: Any,
+        documents: Any,
+    ) -> np.ndarray:
+        """:meth:`score` for the sentences of a one-article story (three quarters of the
+        stories of a day), bit for bit, from the plain arrays: every sum is done in the
+        order SciPy does it (a row's products over shared columns, ascending, added by
+        ``np.add.reduceat`` for the cosine to the article, one after another for the
+        title), and support is 0 with no other article."""
+        (article_id,) = article_texts
+        rows = rows if rows is not None else self.weights([s.text for s in sentences])
+        document = documents if documents is not None else self.weights([article_texts[article_id]])
+        n = len(sentences)
+        dense = np.zeros(document.shape[1])
+        dense[document.indices[document.indptr[0] : document.indptr[1]]] = document.data[document.indptr[0] : document.indptr[1]]
+        products = rows.data * dense[rows.indices]
+        indptr = rows.indptr
+        if not products.all():  # SciPy's element-wise product keeps no zeros
+            kept = products != 0.0
+            row_of = np.repeat(np.arange(n), np.diff(rows.indptr))
+            indptr = np.zeros(n + 1, dtype=np.intp)
+            np.cumsum(np.bincount(row_of[kept], minlength=n), out=indptr[1:])
+            products = products[kept]
+        centrality = np.zeros(n)
+        nonempty = np.flatnonzero(np.diff(indptr))
+        if nonempty.size:
+            centrality[nonempty] = np.add.reduceat(products, indptr[nonempty])
+        title = np.zeros(n)
+        title_text = (titles or {}).get(article_id) or ""
+        if title_text.strip():
+            heading = self.weights([title_text])
+            weight_of = dict(zip(heading.indices.tolist(), heading.data.tolist()))
+            values, columns, starts = rows.data.tolist(), rows.indices.tolist(), rows.indptr.tolist()
+            for i in range(n):
+                total = 0.0
+                for k in range(starts[i], starts[i + 1]):
+                    other = weight_of.get(columns[k])
+                    if other is not None:
+                        total += values[k] * other
+                title[i] = total
+        return self._combine(sentences, centrality, np.zeros(n), title)

@@ -13,12 +13,14 @@ import math
 import random
 from collections import Counter
 
+import numpy as np
 import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from summarize.extractive import ExtractiveSummarizer, content_bag, word_budget
 from summarize.output import dumps
 from summarize.salience import SentenceRanker
+from summarize.sentences import Sentence
 from summarize.settings import SummarySettings
 from summarize.types import Fact, StoryInput
 
@@ -63,6 +65,39 @@ def test_tfidf_of_stop_words_only_falls_back_to_every_word() -> None:
     ranker = SentenceRanker().fit(["the and of", "and the"])
     assert sorted(ranker.vocabulary_) == ["and", "of", "the"]
     assert ranker.transform(["of the"]).data.tolist() == _reference(["the and of", "and the"]).transform(["of the"]).data.tolist()
+
+
+def _scipy_score(sentences: list[Sentence], article: str, title: str, ranker: SentenceRanker) -> np.ndarray:
+    """A one-article story's salience the way SciPy computes it: cosine to the article
+    by element-wise product and row sum, title cosine by a sparse product."""
+    reference = _reference([s.text for s in sentences])
+    rows = reference.transform([s.text for s in sentences])
+    own = reference.transform([article])[[0] * len(sentences)]
+    centrality = np.asarray(rows.multiply(own).sum(axis=1)).ravel()
+    heading = (rows @ reference.transform([title]).T).toarray().mean(axis=1) if title.strip() else np.zeros(len(sentences))
+    position = 1.0 / (1.0 + np.array([s.position for s in sentences], dtype=float))
+    question = np.array([s.text.rstrip("\"'”’) ").endswith("?") for s in sentences], dtype=float)
+    return (
+        ranker.centrality_weight * centrality
+        + ranker.support_weight * np.zeros(len(sentences))
+        + ranker.title_weight * heading
+        + ranker.position_weight * position
+        - ranker.question_penalty * question
+    )
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_one_article_salience_is_the_scipy_computation_bit_for_bit(seed: int) -> None:
+    rng = random.Random(seed)
+    for _ in range(60):
+        sentences = [Sentence(rng.choice(WORDS) + " " + _text(rng, 30) + rng.choice([".", "?", ""]), "a", k) for k in range(rng.randint(1, 40))]
+        article = rng.choice([" ".join(s.text for s in sentences), " ".join(s.text for s in sentences[::2]) + " zebra"])
+        title = rng.choice(["", "   ", _text(rng, 12, ("zebra",)), sentences[0].text])
+        ranker = SentenceRanker().fit([s.text for s in sentences])
+        expected = _scipy_score(sentences, article, title, ranker)
+        for rows, documents in ((None, None), (ranker.weights([s.text for s in sentences]), ranker.weights([article]))):
+            got = ranker.score(sentences, {"a": article}, {"a": title}, rows=rows, documents=documents)
+            assert got.tolist() == expected.tolist()  # equal floats, not close ones
 
 
 def _random_value(rng: random.Random, depth: int = 0) -> object:
