@@ -78,9 +78,42 @@ _DATE_STAMP = re.compile(
     re.IGNORECASE,
 )
 _LEADING_LABEL = re.compile(r"^(?:VIDEO|WATCH|PHOTOS?|LISTEN|BREAKING|EXCLUSIVE|UPDATE|OPINION|ANALYSIS)\s*[:|-]\s*", re.IGNORECASE)
-_TERMINAL = re.compile(r"(?:[.!?][\"'”’)\]]*|[。！？][」』”’）)]*)$")
 _CUT_ENDINGS = ("...", "…", "]", "\"", "'", "”", "’", ")")  # what a cut-off sentence can end with
 _URL = re.compile(r"https?://\S+|www\.\S+")
+
+
+def _ends_with_stop(text: str) -> bool:
+    """Whether ``text`` ends in a stop and closing quotes or brackets: a search for
+    ``(?:[.!?]["'”’)\\]]*|[。！？][」』”’）)]*)$`` (so also before a final newline), read
+    from the end instead of searched for."""
+    if text.endswith("\n"):
+        text = text[:-1]
+    body = text.rstrip("\"'”’)]")
+    if body and body[-1] in ".!?":
+        return True
+    body = text.rstrip("」』”’）)")
+    return bool(body) and body[-1] in "。！？"
+
+
+# The words that open every boilerplate line but those about cookies (lower case): a line
+# opening with none of them, and without "cookie", cannot match _BOILERPLATE.
+_BOILERPLATE_OPENINGS = (
+    "advertisement", "sponsored", "story", "continue", "leave", "post", "comment", "reply", "share", "tweet",
+    "email", "print", "follow", "subscribe", "sign", "click", "tap", "related", "read", "also", "recommended",
+    "more", "watch", "listen", "your", "required", "all", "copyright", "photo", "image", "file", "picture", "video",
+)
+
+
+def _boilerplate(line: str) -> bool:
+    """``_BOILERPLATE.match(line)``, with the pattern run only where it can match. An ASCII
+    line is passed over when it opens (after spaces and a dash) with no boilerplate word
+    and holds no "cookie"; other lines always go to the pattern (its case-insensitive
+    match also accepts letters such as "ſ" that lower-casing does not turn into "s")."""
+    if line.isascii():
+        lowered = line.lower()
+        if "cookie" not in lowered and not lowered.lstrip().lstrip("-").lstrip().startswith(_BOILERPLATE_OPENINGS):
+            return False
+    return bool(_BOILERPLATE.match(line))
 # A sentence cut off by a feed or an excerpt: "... and that the...", "… said acting FDA Commissioner […]".
 _TRUNCATED = re.compile(r"(?:\w|[,;:])\s*(?:\.{3,}|…|\[\s*(?:\.{3,}|…)\s*\])[\"'”’)\]]*$")
 
@@ -138,16 +171,16 @@ def _prose_lines(text: str, settings: SentenceSettings, strict: bool = True) -> 
     furniture_free = []
     for line in _bounded_lines(normalize(text), settings.max_chars):
         line = _without_date_stamp(_CREDIT.sub(" ", line).strip())
-        if line and _BOILERPLATE.match(line):
+        if line and _boilerplate(line):
             continue
         if _BYLINE.match(line) and len(line.split()) <= _BYLINE_MAX_WORDS:
             continue
         furniture_free.append(line)  # blank lines stay: they end paragraphs
     lines = []
     for line in join_wrapped_lines("\n".join(furniture_free)):
-        if strict and not _TERMINAL.search(line) and word_count(line) < 25:
+        if strict and not _ends_with_stop(line) and word_count(line) < 25:
             continue  # a headline, caption or menu entry: no full stop
-        lines.append(re.sub(r"\s+", " ", line))
+        lines.append(" ".join(line.split()))  # joined lines are stripped: the same as re.sub(r"\s+", " ", line)
     return lines
 
 
@@ -156,9 +189,9 @@ def _keep(sentence: str, settings: SentenceSettings, strict: bool = True) -> boo
         return False
     if not strict:
         return True
-    if not _TERMINAL.search(sentence):
+    if not _ends_with_stop(sentence):
         return False
-    if _URL.search(sentence) and word_count(_URL.sub("", sentence)) < settings.min_words:
+    if ("://" in sentence or "www." in sentence) and _URL.search(sentence) and word_count(_URL.sub("", sentence)) < settings.min_words:
         return False
     letters = _letters(sentence)
     if letters < 0.6 * len(sentence.replace(" ", "")):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 import random
+import re
 from collections import Counter
 
 import numpy as np
@@ -20,7 +21,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from summarize.extractive import ExtractiveSummarizer, content_bag, word_budget
 from summarize.output import dumps
 from summarize.salience import SentenceRanker
-from summarize.sentences import Sentence
+from summarize.segmenter import _CANDIDATE, join_wrapped_lines
+from summarize.sentences import _BOILERPLATE, Sentence, _boilerplate, _ends_with_stop
 from summarize.settings import SummarySettings
 from summarize.types import Fact, StoryInput
 
@@ -98,6 +100,30 @@ def test_one_article_salience_is_the_scipy_computation_bit_for_bit(seed: int) ->
         for rows, documents in ((None, None), (ranker.weights([s.text for s in sentences]), ranker.weights([article]))):
             got = ranker.score(sentences, {"a": article}, {"a": title}, rows=rows, documents=documents)
             assert got.tolist() == expected.tolist()  # equal floats, not close ones
+
+
+PIECES = (
+    "a", "B", " ", "  ", "\t", "\n", "\x0b", "\u2028", "\u3000", "\xa0", ".", "...", "!", "?", "…", "。", "！", "？",
+    '"', "'", "”", "’", ")", "]", "»", "」", "』", "）", "-", "Share", "cookies", "consent", "Advertisement", "ſhare",
+    "Photo:", "click here", "Related:", "copyright", "©", "U.S.", "www.", "http://x.io", "Mr.", "1.5", "好",
+)
+_REFERENCE_CANDIDATE = re.compile(r"(?:[.!?…]+|\.{3})[\"'”’)\]»]*(?=\s)|[。！？]+[」』”’）)\]]*")
+_REFERENCE_TERMINAL = re.compile(r"(?:[.!?][\"'”’)\]]*|[。！？][」』”’）)]*)$")
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_sentence_pattern_fast_paths_are_the_patterns(seed: int) -> None:
+    """The splitter's faster forms find what the plain patterns find: stop candidates,
+    a line's closing stop, boilerplate lines, runs of whitespace."""
+    rng = random.Random(seed)
+    for _ in range(3000):
+        text = "".join(rng.choice(PIECES) for _ in range(rng.randint(0, 14)))
+        spans = [(m.start(), m.end()) for m in _CANDIDATE.finditer(text)]
+        assert spans == [(m.start(), m.end()) for m in _REFERENCE_CANDIDATE.finditer(text)], text
+        assert _ends_with_stop(text) == bool(_REFERENCE_TERMINAL.search(text)), text
+        assert _boilerplate(text) == bool(_BOILERPLATE.match(text)), text
+    for line in join_wrapped_lines("".join(rng.choice(PIECES) for _ in range(400))):
+        assert " ".join(line.split()) == re.sub(r"\s+", " ", line)
 
 
 def _random_value(rng: random.Random, depth: int = 0) -> object:
