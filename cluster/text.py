@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import sys
 import unicodedata
+from functools import lru_cache
 
 __all__ = ["normalize", "escape_controls", "word_tokens", "word_shingles", "STOP_WORDS", "SUMMARY_STOP_WORDS", "english_stop_words"]
 
@@ -121,6 +122,7 @@ SUMMARY_STOP_WORDS = frozenset(
 )
 
 
+@lru_cache(maxsize=1)
 def english_stop_words() -> frozenset[str]:
     """scikit-learn's English stop-word list (318 words), for the names a fact mentions (``summarize.facts.names``).
 

@@ -149,12 +149,17 @@ def names(text: str) -> frozenset[str]:
         ['blinken', 'delhi', 'lavrov', 'monday', 'new']
     """
     words = _NAME.findall(text)
-    first = text.split(maxsplit=1)[0] if text.split() else ""
-    found = {re.sub(r"['’]s$", "", w.strip(".")).lower() for w in words}
+    if not words:
+        return frozenset()
+    head = text.split(maxsplit=1)
+    first = head[0] if head else ""
+    found = set()
+    for word in words:
+        word = word.strip(".")
+        found.add((word[:-2] if word.endswith(("'s", "’s")) else word).lower())  # "Biden's" -> "biden"
     if first and _NAME.fullmatch(first.strip("\"'“‘(")) and text.count(first) == 1:
         found.discard(first.strip("\"'“‘(.").lower())
-    stop = english_stop_words()
-    return frozenset(w for w in found if w not in stop)
+    return frozenset(found - english_stop_words())
 
 
 def numbers(text: str) -> frozenset[str]:
@@ -478,14 +483,12 @@ def analyze_story(articles: Sequence[Article], copies: Mapping[str, str], settin
             standing,
             key=lambda k: (is_truncated(sentences[k].text), _phrasing_cost(sentences[k], scores[k], fact_settings), k),
         )
-        article_ids = tuple(sorted({sentences[k].article_id for k in group}))
+        said: dict[str, list[str]] = {}  # each article's members, in sentence order
+        for k in group:
+            said.setdefault(sentences[k].article_id, []).append(sentences[k].text)
+        article_ids = tuple(sorted(said))
         evidence = tuple(
-            Evidence(
-                article_id=a,
-                publisher=by_id[a].source or a,
-                text=" ".join(sentences[k].text for k in group if sentences[k].article_id == a),
-                source_key=keys[a],
-            )
+            Evidence(article_id=a, publisher=by_id[a].source or a, text=" ".join(said[a]), source_key=keys[a])
             for a in article_ids
         )
         independent = tuple(sorted({keys[a] for a in article_ids}))

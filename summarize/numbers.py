@@ -144,7 +144,8 @@ def _key(text: str, start: int, end: int) -> str:
 
 
 def _singular(word: str) -> str:
-    word = re.sub(r"['’]s$", "", word.lower())
+    word = word.lower()
+    word = word[:-2] if word.endswith(("'s", "’s")) else word
     return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
 
 
