@@ -211,12 +211,31 @@ def _start_worker(context: _Context) -> None:
     _WORKER_CONTEXT["context"] = context
 
 
-def _worker_story(task: tuple[Cluster, list[Article]]) -> Any:
-    return _story_work(task, _WORKER_CONTEXT["context"])
+def _worker_stories(batch: list[tuple[Cluster, list[Article]]]) -> list[Any]:
+    context = _WORKER_CONTEXT["context"]
+    return [_story_work(task, context) for task in batch]
 
 
 # Stories below this many are summarized in this process: starting workers costs more.
 _POOL_MIN_STORIES = 64
+# Stories go to a worker process in batches of at most this many stories and articles (a
+# bigger story goes alone): one message each way per batch, not per story, since most
+# stories take a few milliseconds and a message costs a fair part of that.
+_BATCH_STORIES = 16
+_BATCH_ARTICLES = 64
+
+
+def _batches(tasks: Iterator[tuple[Cluster, list[Article]]]) -> Iterator[list[tuple[Cluster, list[Article]]]]:
+    batch: list[tuple[Cluster, list[Article]]] = []
+    articles = 0
+    for task in tasks:
+        if batch and (len(batch) == _BATCH_STORIES or articles + len(task[1]) > _BATCH_ARTICLES):
+            yield batch
+            batch, articles = [], 0
+        batch.append(task)
+        articles += len(task[1])
+    if batch:
+        yield batch
 
 
 def _story_results(
@@ -248,7 +267,8 @@ def _story_results(
             yield from (_story_work(task, context) for task in tasks)
             return
         with process_pool(workers, _start_worker, (context,)) as pool, collector_paused():
-            yield from pool_map(pool, _worker_story, tasks, ahead=4 * workers)
+            for results in pool_map(pool, _worker_stories, _batches(tasks), ahead=2 * workers):
+                yield from results
 
 
 def _summary_input(cluster: Cluster, read: Sequence[Article], found: StoryFacts) -> StoryInput:

@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from typing import Iterator
 
 __all__ = ["Figure", "figures", "figure_values", "conflicting_figures", "may_state_figures"]
 
@@ -160,6 +161,30 @@ def may_state_figures(text: str) -> bool:
     return bool(_ANY_DIGIT.search(text) or _NUMBER_WORD.search(text)) or "dozen" in text.lower()
 
 
+_PREFIX_REACH = 4  # the longest text _FIGURE allows before a figure's first digit: a code and a space ("USD 5")
+
+
+def _figure_matches(text: str) -> Iterator["re.Match[str]"]:
+    """The matches of ``_FIGURE.finditer(text)``, with the pattern tried only where a
+    match can start: a figure opens with a digit or with a prefix of at most
+    ``_PREFIX_REACH`` characters before one. The pattern has no fixed first character,
+    so ``finditer`` would try it at every position of the text."""
+    pos = 0
+    while True:
+        digit = _ANY_DIGIT.search(text, pos)
+        if digit is None:
+            return
+        first = digit.start()
+        for start in range(max(pos, first - _PREFIX_REACH), first + 1):
+            match = _FIGURE.match(text, start)  # the look-behind still sees the text before start
+            if match:
+                yield match
+                pos = match.end()
+                break
+        else:
+            pos = first + 1
+
+
 def figures(text: str) -> tuple[Figure, ...]:
     """The figures ``text`` states, in order (number words included).
 
@@ -173,7 +198,7 @@ def figures(text: str) -> tuple[Figure, ...]:
         return ()
     text = _words_to_digits(text)
     found = []
-    for match in _FIGURE.finditer(text):
+    for match in _figure_matches(text):
         value = _parse(match.group("num"))
         if value is None:
             continue

@@ -19,6 +19,7 @@ import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from summarize.extractive import ExtractiveSummarizer, content_bag, word_budget
+from summarize.numbers import _FIGURE, _figure_matches
 from summarize.output import dumps
 from summarize.salience import SentenceRanker
 from summarize.segmenter import _CANDIDATE, join_wrapped_lines
@@ -124,6 +125,22 @@ def test_sentence_pattern_fast_paths_are_the_patterns(seed: int) -> None:
         assert _boilerplate(text) == bool(_BOILERPLATE.match(text)), text
     for line in join_wrapped_lines("".join(rng.choice(PIECES) for _ in range(400))):
         assert " ".join(line.split()) == re.sub(r"\s+", " ", line)
+
+
+FIGURE_PIECES = (
+    "1", "12", "1,500", "2 000", "3.5", "$", "US$", "usd", "USD ", "EUR", " ", "bn", " million", "%", " per cent", "€",
+    "a", "x", ":", ".", ",", "\u00a0", "dollars", "5m", "k", "hk$", "C$", "٣", "-",
+)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_figure_matches_are_the_patterns_matches(seed: int) -> None:
+    """Figures are looked for only near digits, and found where the pattern finds them."""
+    rng = random.Random(seed)
+    for _ in range(4000):
+        text = "".join(rng.choice(FIGURE_PIECES) for _ in range(rng.randint(0, 12)))
+        expected = [(m.span(), m.groupdict()) for m in _FIGURE.finditer(text)]
+        assert [(m.span(), m.groupdict()) for m in _figure_matches(text)] == expected, text
 
 
 def _random_value(rng: random.Random, depth: int = 0) -> object:
