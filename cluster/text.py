@@ -7,7 +7,7 @@ import sys
 import unicodedata
 from functools import lru_cache
 
-__all__ = ["normalize", "escape_controls", "word_tokens", "word_shingles", "STOP_WORDS", "SUMMARY_STOP_WORDS", "english_stop_words"]
+__all__ = ["normalize", "escape_controls", "word_tokens", "ascii_word_runs", "word_shingles", "STOP_WORDS", "SUMMARY_STOP_WORDS", "english_stop_words"]
 
 _WORD = re.compile(r"\w+(?:['’]\w+)*", re.UNICODE)
 
@@ -82,6 +82,22 @@ def word_tokens(text: str) -> list[str]:
     if text.isascii():  # lower-casing ASCII keeps every character's class and the text's length
         return _WORD.findall(text.lower())
     return [m.group(0).lower().replace("’", "'") for m in _WORD.finditer(text)]
+
+
+# For ASCII text ``\w`` is [A-Za-z0-9_]: letters lower-cased, digits and "_" kept, every other
+# character a space.
+_ASCII_WORD_CHARS = str.maketrans({chr(c): chr(c).lower() if chr(c).isalnum() or chr(c) == "_" else " " for c in range(128)})
+
+
+def ascii_word_runs(text: str) -> list[str]:
+    """The lower-cased runs of word characters of an ASCII ``text``: what
+    ``re.findall(r"\\w+", text.lower())`` gives, by one translation and a split.
+
+    Example:
+        >>> ascii_word_runs("U.S. jobs_report: 12.5% (Twelve)")
+        ['u', 's', 'jobs_report', '12', '5', 'twelve']
+    """
+    return text.translate(_ASCII_WORD_CHARS).split()
 
 
 def word_shingles(tokens: list[str], size: int) -> list[str]:

@@ -46,7 +46,9 @@ __all__ = [
     "sentence_role",
 ]
 
-_NAME = re.compile(r"\b[A-Z][\w'’.-]*[a-z0-9][\w'’-]*|\b[A-Z]{2,}\b")
+# r"\b[A-Z][\w'’.-]*[a-z0-9][\w'’-]*|\b[A-Z]{2,}\b", written to open with a character set
+# (the look-behind is that \b), so the engine skips to capitals in C.
+_NAME = re.compile(r"[A-Z](?<!\w[A-Z])(?:[\w'’.-]*[a-z0-9][\w'’-]*|[A-Z]+\b)")
 # Openings that lean on a previous sentence (a pronoun subject, a connective): such a
 # sentence phrases a fact only when no member stands alone better.
 _DANGLING = re.compile(

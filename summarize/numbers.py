@@ -20,6 +20,8 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Iterator
 
+from cluster.text import ascii_word_runs
+
 __all__ = ["Figure", "figures", "figure_values", "conflicting_figures", "may_state_figures"]
 
 
@@ -83,22 +85,34 @@ def _alpha2digit():  # type: ignore[no-untyped-def]
     return alpha2digit
 
 
-_NUMBER_WORD = re.compile(
-    r"(?i)\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
-    r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
-    r"hundred|thousand|million|billion)\b"
-)
+_NUMBER_WORDS = (
+    "two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
+    "eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand million billion"
+).split()
+_NUMBER_WORD = re.compile(r"(?i)\b(?:" + "|".join(_NUMBER_WORDS) + r")\b")
+_NUMBER_WORD_SET = frozenset(_NUMBER_WORDS)
 _ANY_DIGIT = re.compile(r"\d")
+
+
+def _has_number_word(text: str) -> bool:
+    """``_NUMBER_WORD.search(text)``: a number word standing as a whole word. For ASCII
+    text, a lookup of its words (a match is a whole run of word characters)."""
+    if text.isascii():
+        return not _NUMBER_WORD_SET.isdisjoint(ascii_word_runs(text))
+    return bool(_NUMBER_WORD.search(text))
 _DOZEN = re.compile(r"\b(?:a|one)\s+dozen\b", re.IGNORECASE)
 
 
 def _words_to_digits(text: str) -> str:
     """Number words as digits ("twelve" -> "12", "a dozen" -> "12"); "one" alone stays a word."""
     # a scale after digits is written short so that text2num leaves it alone ("1.5 billion" -> "1.5 bn")
-    text = _DIGIT_SCALE.sub(lambda m: m.group(1) + " " + _SHORT_SCALE[m.group(2).lower().rstrip("s")], text)
-    text = _DOZEN.sub("12", text)
-    text = re.sub(r"\bdozens?\b", "12", text) if re.search(r"\b\d+\s+dozen\b", text) else text
-    if not _NUMBER_WORD.search(text):
+    lowered = text.lower() if text.isascii() else None  # ASCII: a pattern runs only when its word is there
+    if lowered is None or "thousand" in lowered or "illion" in lowered:
+        text = _DIGIT_SCALE.sub(lambda m: m.group(1) + " " + _SHORT_SCALE[m.group(2).lower().rstrip("s")], text)
+    if lowered is None or "dozen" in lowered:
+        text = _DOZEN.sub("12", text)
+        text = re.sub(r"\bdozens?\b", "12", text) if re.search(r"\b\d+\s+dozen\b", text) else text
+    if not _has_number_word(text):
         return text
     try:
         return _alpha2digit()(text, "en")
@@ -158,7 +172,7 @@ def may_state_figures(text: str) -> bool:
         >>> may_state_figures("Rain fell in Paris."), may_state_figures("Twelve died."), may_state_figures("A dozen fled.")
         (False, True, True)
     """
-    return bool(_ANY_DIGIT.search(text) or _NUMBER_WORD.search(text)) or "dozen" in text.lower()
+    return bool(_ANY_DIGIT.search(text)) or _has_number_word(text) or "dozen" in text.lower()
 
 
 _PREFIX_REACH = 4  # the longest text _FIGURE allows before a figure's first digit: a code and a space ("USD 5")

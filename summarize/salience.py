@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING, Any, Mapping, NamedTuple, Sequence
 
 import numpy as np
 
+from cluster.text import ascii_word_runs
+
 from .sentences import Sentence
 
 if TYPE_CHECKING:
@@ -32,9 +34,6 @@ if TYPE_CHECKING:
 __all__ = ["SentenceRanker", "TfidfRows", "NotFittedError"]
 
 _TOKEN = re.compile(r"(?u)\b\w+\b")  # scikit-learn's token pattern with one-letter words kept
-# The same tokens for ASCII text, without the regular expression: ``\w`` is [A-Za-z0-9_] there,
-# so letters are lower-cased, digits and "_" kept, and every other character splits words.
-_ASCII_WORDS = str.maketrans({chr(c): chr(c).lower() if chr(c).isalnum() or chr(c) == "_" else " " for c in range(128)})
 
 
 @lru_cache(maxsize=None)
@@ -168,7 +167,7 @@ class SentenceRanker:
 
     @staticmethod
     def _tokens(text: str, stop: frozenset[str]) -> list[str]:
-        words = text.translate(_ASCII_WORDS).split() if text.isascii() else _TOKEN.findall(text.lower())
+        words = ascii_word_runs(text) if text.isascii() else _TOKEN.findall(text.lower())
         return [token for token in words if token not in stop]
 
     def _fitted(self) -> None:

@@ -19,7 +19,8 @@ import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from summarize.extractive import ExtractiveSummarizer, content_bag, word_budget
-from summarize.numbers import _FIGURE, _figure_matches
+from summarize.facts import _NAME
+from summarize.numbers import _FIGURE, _NUMBER_WORD, _figure_matches, _has_number_word, _words_to_digits
 from summarize.output import dumps
 from summarize.salience import SentenceRanker
 from summarize.segmenter import _CANDIDATE, join_wrapped_lines
@@ -141,6 +142,39 @@ def test_figure_matches_are_the_patterns_matches(seed: int) -> None:
         text = "".join(rng.choice(FIGURE_PIECES) for _ in range(rng.randint(0, 12)))
         expected = [(m.span(), m.groupdict()) for m in _FIGURE.finditer(text)]
         assert [(m.span(), m.groupdict()) for m in _figure_matches(text)] == expected, text
+
+
+NUMBER_PIECES = (
+    " ", "  ", "\n", "Twelve", "twelve", "TWENTY", "ten", "tens", "often", "a dozen", "One dozen", "dozens", "3 dozen",
+    "5", "1.5", " million", "Millions", "thousand", "bn", "people", "'s", "Ankara", "Blinken's", "U.S.", "NATO", "McDonald",
+    "x-Ray", "İstanbul", "ſeven", "ſix", "É", "_", ".", ",", "’", "-", "(", '"',
+)
+_REFERENCE_NAME = re.compile(r"\b[A-Z][\w'’.-]*[a-z0-9][\w'’-]*|\b[A-Z]{2,}\b")
+
+
+def _reference_words_to_digits(text: str) -> str:
+    """The number-word rewrite with every pattern run, as it was before the checks."""
+    from summarize import numbers
+
+    text = numbers._DIGIT_SCALE.sub(lambda m: m.group(1) + " " + numbers._SHORT_SCALE[m.group(2).lower().rstrip("s")], text)
+    text = numbers._DOZEN.sub("12", text)
+    text = re.sub(r"\bdozens?\b", "12", text) if re.search(r"\b\d+\s+dozen\b", text) else text
+    if not numbers._NUMBER_WORD.search(text):
+        return text
+    return numbers._alpha2digit()(text, "en")
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_name_and_number_word_fast_paths_are_the_patterns(seed: int) -> None:
+    """Names, number words and the number-word rewrite, where a word lookup or a
+    reordered pattern stands in for the plain one, give what the plain one gives."""
+    rng = random.Random(seed)
+    for _ in range(1500):
+        text = "".join(rng.choice(NUMBER_PIECES) for _ in range(rng.randint(0, 12)))
+        assert _NAME.findall(text) == _REFERENCE_NAME.findall(text), text
+        assert bool(_NAME.fullmatch(text)) == bool(_REFERENCE_NAME.fullmatch(text)), text
+        assert _has_number_word(text) == bool(_NUMBER_WORD.search(text)), text
+        assert _words_to_digits(text) == _reference_words_to_digits(text), text
 
 
 def _random_value(rng: random.Random, depth: int = 0) -> object:
