@@ -7,8 +7,10 @@ A neutral sentence uses few rated words, and only mild ones.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from importlib import resources
+from itertools import repeat
 
 from cluster.errors import LexiconUnavailableError
 from cluster.text import word_tokens
@@ -19,6 +21,7 @@ __all__ = ["subjectivity", "load_lexicon"]
 _MAX_VALENCE = 4.0
 # Each exclamation mark or all-caps shouted word adds this much loaded wording.
 _EMPHASIS = 0.5
+_FOUR_CAPITALS = re.compile(r"[A-Z]{4}")
 
 
 @lru_cache(maxsize=1)
@@ -66,7 +69,10 @@ def subjectivity(text: str) -> float:
     if not tokens:
         return 0.0
     lexicon = load_lexicon()
-    loaded = sum(lexicon.get(token, 0.0) for token in tokens)
-    shouted = sum(1 for word in text.split() if len(word) > 3 and word.isalpha() and word.isupper())
+    loaded = sum(map(lexicon.get, tokens, repeat(0.0)))  # the same values in the same order as a loop
+    if text.isascii() and not _FOUR_CAPITALS.search(text):
+        shouted = 0  # an ASCII word that is shouted (upper case, letters only, 4 or more) holds four capitals in a row
+    else:
+        shouted = sum(1 for word in text.split() if len(word) > 3 and word.isalpha() and word.isupper())
     loaded += _EMPHASIS * (text.count("!") + shouted)
     return min(1.0, loaded / len(tokens))

@@ -20,6 +20,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from summarize.extractive import ExtractiveSummarizer, content_bag, word_budget
 from summarize.facts import _NAME
+from summarize.neutrality import subjectivity
 from summarize.numbers import _FIGURE, _NUMBER_WORD, _figure_matches, _has_number_word, _words_to_digits
 from summarize.output import dumps
 from summarize.salience import SentenceRanker
@@ -175,6 +176,26 @@ def test_name_and_number_word_fast_paths_are_the_patterns(seed: int) -> None:
         assert bool(_NAME.fullmatch(text)) == bool(_REFERENCE_NAME.fullmatch(text)), text
         assert _has_number_word(text) == bool(_NUMBER_WORD.search(text)), text
         assert _words_to_digits(text) == _reference_words_to_digits(text), text
+
+
+def _reference_subjectivity(text: str) -> float:
+    from cluster.text import word_tokens
+    from summarize.neutrality import load_lexicon
+
+    tokens = word_tokens(text)
+    if not tokens:
+        return 0.0
+    loaded = sum(load_lexicon().get(token, 0.0) for token in tokens)
+    shouted = sum(1 for word in text.split() if len(word) > 3 and word.isalpha() and word.isupper())
+    return min(1.0, (loaded + 0.5 * (text.count("!") + shouted)) / len(tokens))
+
+
+def test_subjectivity_fast_path_is_the_plain_count() -> None:
+    rng = random.Random(0)
+    pieces = ("NATO", " ", "USA", "HORRIBLE", "horrible", "good", "bad!", "ÉTAT", "Stop", "ABCD1", "SHOUT,", "Outrage", "wonderful", ".")
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 10)))
+        assert subjectivity(text) == _reference_subjectivity(text), text
 
 
 def _random_value(rng: random.Random, depth: int = 0) -> object:
