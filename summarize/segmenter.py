@@ -154,6 +154,19 @@ def join_wrapped_lines(text: str) -> list[str]:
     return out
 
 
+def _word_before(text: str, start: int) -> str:
+    """The word (with dots, apostrophes and hyphens) that ends at ``start``, read back at
+    most 40 characters: what ``_WORD_BEFORE`` finds in ``text[start - 40 : start]``,
+    scanned from the end instead of searched for from every position."""
+    low = max(0, start - 40)
+    if start > low and text[start - 1] == "\n":  # the pattern's "$" may also match before a final newline
+        return _WORD_BEFORE.search(text[low:start]).group(1)  # type: ignore[union-attr]
+    i = start
+    while i > low and (text[i - 1].isalnum() or text[i - 1] in "_.'’-"):  # \w is str.isalnum() or "_"
+        i -= 1
+    return text[i:start]
+
+
 def _is_boundary(text: str, start: int, end: int) -> bool:
     """Whether the stop ``text[start:end]`` ends a sentence (``end`` is followed by space)."""
     stop = text[start:end]
@@ -168,8 +181,7 @@ def _is_boundary(text: str, start: int, end: int) -> bool:
         return True  # ! ? … end sentences before anything but lower case
     if stop.startswith("..") and not first.isupper():
         return False
-    word = _WORD_BEFORE.search(text[max(0, start - 40) : start])
-    before = word.group(1) if word else ""
+    before = _word_before(text, start)
     if not before:
         return True
     key = before.lower().strip("'’").rstrip(".")

@@ -24,7 +24,7 @@ from summarize.neutrality import subjectivity
 from summarize.numbers import _FIGURE, _NUMBER_WORD, _figure_matches, _has_number_word, _words_to_digits
 from summarize.output import dumps
 from summarize.salience import SentenceRanker
-from summarize.segmenter import _CANDIDATE, join_wrapped_lines
+from summarize.segmenter import _CANDIDATE, _WORD_BEFORE, _word_before, join_wrapped_lines
 from summarize.sentences import _BOILERPLATE, Sentence, _boilerplate, _ends_with_stop
 from summarize.settings import SummarySettings
 from summarize.types import Fact, StoryInput
@@ -109,6 +109,7 @@ PIECES = (
     "a", "B", " ", "  ", "\t", "\n", "\x0b", "\u2028", "\u3000", "\xa0", ".", "...", "!", "?", "…", "。", "！", "？",
     '"', "'", "”", "’", ")", "]", "»", "」", "』", "）", "-", "Share", "cookies", "consent", "Advertisement", "ſhare",
     "Photo:", "click here", "Related:", "copyright", "©", "U.S.", "www.", "http://x.io", "Mr.", "1.5", "好",
+    "Gen", "O’Neil", "e-mail", "x_y", "٣", "Ⅻ",
 )
 _REFERENCE_CANDIDATE = re.compile(r"(?:[.!?…]+|\.{3})[\"'”’)\]»]*(?=\s)|[。！？]+[」』”’）)\]]*")
 _REFERENCE_TERMINAL = re.compile(r"(?:[.!?][\"'”’)\]]*|[。！？][」』”’）)]*)$")
@@ -125,6 +126,8 @@ def test_sentence_pattern_fast_paths_are_the_patterns(seed: int) -> None:
         assert spans == [(m.start(), m.end()) for m in _REFERENCE_CANDIDATE.finditer(text)], text
         assert _ends_with_stop(text) == bool(_REFERENCE_TERMINAL.search(text)), text
         assert _boilerplate(text) == bool(_BOILERPLATE.match(text)), text
+        for end in range(len(text) + 1):
+            assert _word_before(text, end) == _WORD_BEFORE.search(text[max(0, end - 40) : end]).group(1), (text, end)
     for line in join_wrapped_lines("".join(rng.choice(PIECES) for _ in range(400))):
         assert " ".join(line.split()) == re.sub(r"\s+", " ", line)
 
