@@ -211,16 +211,20 @@ def _start_worker(context: _Context) -> None:
     _WORKER_CONTEXT["context"] = context
 
 
-def _worker_stories(batch: list[tuple[Cluster, list[Article]]]) -> list[Any]:
-    context = _WORKER_CONTEXT["context"]
+def _story_batch(batch: list[tuple[Cluster, list[Article]]], context: "_Context") -> list[Any]:
+    """:func:`_story_work` of each story of a batch, in order."""
     return [_story_work(task, context) for task in batch]
+
+
+def _worker_stories(batch: list[tuple[Cluster, list[Article]]]) -> list[Any]:
+    return _story_batch(batch, _WORKER_CONTEXT["context"])
 
 
 # Stories below this many are summarized in this process: starting workers costs more.
 _POOL_MIN_STORIES = 64
-# Stories go to a worker process in batches of at most this many stories and articles (a
-# bigger story goes alone): one message each way per batch, not per story, since most
-# stories take a few milliseconds and a message costs a fair part of that.
+# Stories go to a worker process or a Ray task in batches of at most this many stories and
+# articles (a bigger story goes alone): one message each way per batch, not per story, since
+# most stories take a few milliseconds and a message costs a fair part of that.
 _BATCH_STORIES = 16
 _BATCH_ARTICLES = 64
 
@@ -259,7 +263,8 @@ def _story_results(
         engine = engine_for(settings.engine)
         shared = engine.share(context)
         with collector_paused():  # this process only collects the stories that come back
-            yield from engine.map(_story_work, ((task, shared) for task in tasks))
+            for results in engine.map(_story_batch, ((batch, shared) for batch in _batches(tasks))):
+                yield from results
         return
     with process_limit(settings.engine.processes):
         workers = min(usable_cores(), count)

@@ -336,3 +336,30 @@ def test_streamed_digest_missing_a_story_is_refused_and_nothing_written(tmp_path
     with pytest.raises(InvariantError, match="in no story"):
         write_digest(stories, clustering, Settings(), tmp_path / "digest.json")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_stories_on_worker_processes_in_batches_give_the_one_process_digest() -> None:
+    """Enough stories for the worker pool, sized so batches close on the story count, on
+    the article count and around a story bigger than a batch: the same digest as one
+    process computes."""
+    from cluster import Article
+    from cluster.settings import EngineSettings
+    from cluster.types import Cluster, Clustering
+    from summarize.digest import summarize_clustering
+    from summarize.output import digest_to_dict
+    from summarize.settings import Settings
+
+    rng = random.Random(5)
+    articles, clusters = [], []
+    for story, size in enumerate([1] * 40 + [3, 70, 2] + [1] * 30 + [9] * 8):
+        ids = []
+        for k in range(size):
+            text = " ".join(f"{_text(rng, 14, ('Genoa', 'flooded', '40'))}." for _ in range(rng.randint(2, 6)))
+            articles.append(Article(f"s{story:03d}-{k:02d}", f"Rain hit town {story} on Monday. {text}", source=f"outlet{k % 4}"))
+            ids.append(articles[-1].id)
+        clusters.append(Cluster.of(ids))
+    clustering = Clustering(tuple(articles), tuple(sorted(clusters, key=lambda c: c.article_ids)), ())
+    one = digest_to_dict(summarize_clustering(clustering, Settings(engine=EngineSettings(processes=1))), generated_at="x")
+    pooled = digest_to_dict(summarize_clustering(clustering, Settings(engine=EngineSettings(processes=2))), generated_at="x")
+    assert len(one["stories"]) == len(clusters) >= 64
+    assert pooled == one

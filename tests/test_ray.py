@@ -103,7 +103,7 @@ def test_every_stage_on_ray_gives_the_local_clustering_and_digest(local_ray: Non
 
     local_digest = digest_to_dict(summarize_clustering(local, Settings(engine=EngineSettings(processes=1))))
     ray_digest = digest_to_dict(summarize_clustering(distributed, Settings(engine=ray_engine)))
-    assert "_story_work" in mapped
+    assert "_story_batch" in mapped
     assert ray_digest == local_digest
 
 
