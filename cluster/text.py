@@ -84,20 +84,26 @@ def word_tokens(text: str) -> list[str]:
     return [m.group(0).lower().replace("’", "'") for m in _WORD.finditer(text)]
 
 
-# For ASCII text ``\w`` is [A-Za-z0-9_]: letters lower-cased, digits and "_" kept, every other
-# character a space.
-_ASCII_WORD_CHARS = str.maketrans({chr(c): chr(c).lower() if chr(c).isalnum() or chr(c) == "_" else " " for c in range(128)})
+# For ASCII text ``\w`` is [A-Za-z0-9_]: letters (lower-cased, or kept), digits and "_" kept,
+# every other character a space.
+_ASCII_WORD_CHARS = {
+    lower: str.maketrans({chr(c): (chr(c).lower() if lower else chr(c)) if chr(c).isalnum() or chr(c) == "_" else " " for c in range(128)})
+    for lower in (True, False)
+}
 
 
-def ascii_word_runs(text: str) -> list[str]:
-    """The lower-cased runs of word characters of an ASCII ``text``: what
-    ``re.findall(r"\\w+", text.lower())`` gives, by one translation and a split.
+def ascii_word_runs(text: str, *, lower: bool = True) -> list[str]:
+    """The runs of word characters of an ASCII ``text``, lower-cased unless ``lower=False``:
+    what ``re.findall(r"\\w+", text.lower())`` (or ``text``) gives, by one translation and
+    a split.
 
     Example:
         >>> ascii_word_runs("U.S. jobs_report: 12.5% (Twelve)")
         ['u', 's', 'jobs_report', '12', '5', 'twelve']
+        >>> ascii_word_runs("I said: We (Twelve)", lower=False)
+        ['I', 'said', 'We', 'Twelve']
     """
-    return text.translate(_ASCII_WORD_CHARS).split()
+    return text.translate(_ASCII_WORD_CHARS[lower]).split()
 
 
 def word_shingles(tokens: list[str], size: int) -> list[str]:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Mapping, Sequence
 
 import numpy as np
 
-from cluster.text import english_stop_words, word_tokens
+from cluster.text import ascii_word_runs, english_stop_words, word_tokens
 from cluster.types import Article
 
 from .neutrality import subjectivity
@@ -80,7 +80,8 @@ _FINITE = frozenset(
 # A photo caption read as a sentence.
 _CAPTION = re.compile(r"^(?:pictured|above|below|left|right|top|bottom|seen here|in this (?:photo|image|picture)|file photo)\b[:,]?", re.IGNORECASE)
 _QUOTE = re.compile(r"[\"“]([^\"“”]{15,}?)[\"”]")
-_FIRST_PERSON = re.compile(r"\b(?:I|me|my|mine|we|us|our|ours)\b")
+_FIRST_PERSON_WORDS = frozenset("I me my mine we us our ours".split())
+_FIRST_PERSON = re.compile(r"\b(?:" + "|".join(sorted(_FIRST_PERSON_WORDS)) + r")\b")
 _QUOTED_SPAN = re.compile(r"[\"“][^\"“”]*[\"”]|‘[^‘’]*’")
 _REPORTING = frozenset(
     "said says told tells added asked according after before with from that this their they them there then "
@@ -355,6 +356,8 @@ def align_sentences(
             disputes.append((i, j, conflicts))
         elif similarity >= settings.min_similarity:
             pairs.append((similarity, i, j))
+    if not pairs:
+        return [[k] for k in range(n)], disputes  # nothing merges: one group per sentence
     pairs.sort(key=lambda p: (-p[0], p[1], p[2]))
     group_of = list(range(n))
     members: dict[int, list[int]] = {i: [i] for i in range(n)}
@@ -419,7 +422,12 @@ def _phrasing_cost(sentence: Sentence, salience: float, settings: "FactSettings"
 def _first_person(text: str) -> bool:
     """First person outside quotation marks: the writer speaking, not a report."""
     # removing quotations only adds word boundaries: no first person in the text, none outside them
-    return bool(_FIRST_PERSON.search(text)) and bool(_FIRST_PERSON.search(_QUOTED_SPAN.sub(" ", text)))
+    if text.isascii():  # a match is a whole run of word characters: look the runs up
+        if _FIRST_PERSON_WORDS.isdisjoint(ascii_word_runs(text, lower=False)):
+            return False
+    elif not _FIRST_PERSON.search(text):
+        return False
+    return bool(_FIRST_PERSON.search(_QUOTED_SPAN.sub(" ", text)))
 
 
 def build_facts(articles: Sequence[Article], copies: Mapping[str, str], settings: "Settings") -> tuple[Fact, ...]:

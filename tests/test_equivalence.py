@@ -19,7 +19,7 @@ import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from summarize.extractive import ExtractiveSummarizer, content_bag, word_budget
-from summarize.facts import _NAME
+from summarize.facts import _NAME, _QUOTED_SPAN, _first_person
 from summarize.neutrality import subjectivity
 from summarize.numbers import _FIGURE, _NUMBER_WORD, _figure_matches, _has_number_word, _words_to_digits
 from summarize.output import dumps
@@ -152,7 +152,9 @@ NUMBER_PIECES = (
     " ", "  ", "\n", "Twelve", "twelve", "TWENTY", "ten", "tens", "often", "a dozen", "One dozen", "dozens", "3 dozen",
     "5", "1.5", " million", "Millions", "thousand", "bn", "people", "'s", "Ankara", "Blinken's", "U.S.", "NATO", "McDonald",
     "x-Ray", "İstanbul", "ſeven", "ſix", "É", "_", ".", ",", "’", "-", "(", '"',
+    "I", "We", "we", "us", "US", "mine", "ours", "I'm", "myth", "‘my’", "“our", "ours”", "é",
 )
+_REFERENCE_FIRST_PERSON = re.compile(r"\b(?:I|me|my|mine|we|us|our|ours)\b")
 _REFERENCE_NAME = re.compile(r"\b[A-Z][\w'’.-]*[a-z0-9][\w'’-]*|\b[A-Z]{2,}\b")
 
 
@@ -178,6 +180,7 @@ def test_name_and_number_word_fast_paths_are_the_patterns(seed: int) -> None:
         assert _NAME.findall(text) == _REFERENCE_NAME.findall(text), text
         assert bool(_NAME.fullmatch(text)) == bool(_REFERENCE_NAME.fullmatch(text)), text
         assert _has_number_word(text) == bool(_NUMBER_WORD.search(text)), text
+        assert _first_person(text) == (bool(_REFERENCE_FIRST_PERSON.search(text)) and bool(_REFERENCE_FIRST_PERSON.search(_QUOTED_SPAN.sub(" ", text)))), text
         assert _words_to_digits(text) == _reference_words_to_digits(text), text
 
 
