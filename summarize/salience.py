@@ -238,9 +238,10 @@ class SentenceRanker:
         Support is read from candidate pairs (:func:`summarize.pairs.candidate_pairs` with
         ``max_postings``) and centrality from the sum of the article vectors, so memory
         and time grow with the sentences, not their square. ``rows`` (the sentences'
-        :meth:`transform`), ``pairs`` (their candidate pairs) and ``documents`` (the
-        rows of ``article_texts`` in sorted id order) may be passed when the caller has
-        them already.
+        :meth:`transform` or :meth:`weights`), ``pairs`` (their candidate pairs) and
+        ``documents`` (the rows of ``article_texts`` in sorted id order) may be passed
+        when the caller has them already. A one-article story is scored from the plain
+        arrays, without SciPy, to the same floats.
         """
         if not sentences:
             return np.zeros(0)
