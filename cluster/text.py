@@ -80,6 +80,8 @@ def word_tokens(text: str) -> list[str]:
         ['blinken', 'met', "lavrov's", 'aide']
     """
     if text.isascii():  # lower-casing ASCII keeps every character's class and the text's length
+        if "'" not in text:
+            return ascii_word_runs(text)  # no apostrophe to join words: the tokens are the runs of \w
         return _WORD.findall(text.lower())
     return [m.group(0).lower().replace("’", "'") for m in _WORD.finditer(text)]
 

@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from cluster.text import word_tokens
 from summarize.extractive import ExtractiveSummarizer, content_bag, word_budget
 from summarize.facts import _NAME, _QUOTED_SPAN, _first_person
 from summarize.neutrality import subjectivity
@@ -154,6 +155,7 @@ NUMBER_PIECES = (
     "x-Ray", "İstanbul", "ſeven", "ſix", "É", "_", ".", ",", "’", "-", "(", '"',
     "I", "We", "we", "us", "US", "mine", "ours", "I'm", "myth", "‘my’", "“our", "ours”", "é",
 )
+_TOKEN_WORD = re.compile(r"\w+(?:['’]\w+)*")
 _REFERENCE_FIRST_PERSON = re.compile(r"\b(?:I|me|my|mine|we|us|our|ours)\b")
 _REFERENCE_NAME = re.compile(r"\b[A-Z][\w'’.-]*[a-z0-9][\w'’-]*|\b[A-Z]{2,}\b")
 
@@ -180,6 +182,7 @@ def test_name_and_number_word_fast_paths_are_the_patterns(seed: int) -> None:
         assert _NAME.findall(text) == _REFERENCE_NAME.findall(text), text
         assert bool(_NAME.fullmatch(text)) == bool(_REFERENCE_NAME.fullmatch(text)), text
         assert _has_number_word(text) == bool(_NUMBER_WORD.search(text)), text
+        assert word_tokens(text) == ([m.group(0).lower().replace("’", "'") for m in _TOKEN_WORD.finditer(text)]), text
         assert _first_person(text) == (bool(_REFERENCE_FIRST_PERSON.search(text)) and bool(_REFERENCE_FIRST_PERSON.search(_QUOTED_SPAN.sub(" ", text)))), text
         assert _words_to_digits(text) == _reference_words_to_digits(text), text
 
