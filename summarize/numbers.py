@@ -92,6 +92,7 @@ _NUMBER_WORDS = (
 _NUMBER_WORD = re.compile(r"(?i)\b(?:" + "|".join(_NUMBER_WORDS) + r")\b")
 _NUMBER_WORD_SET = frozenset(_NUMBER_WORDS)
 _ANY_DIGIT = re.compile(r"\d")
+_DOZEN = re.compile(r"\b(?:a|one)\s+dozen\b", re.IGNORECASE)
 
 
 def _has_number_word(text: str) -> bool:
@@ -100,7 +101,6 @@ def _has_number_word(text: str) -> bool:
     if text.isascii():
         return not _NUMBER_WORD_SET.isdisjoint(ascii_word_runs(text))
     return bool(_NUMBER_WORD.search(text))
-_DOZEN = re.compile(r"\b(?:a|one)\s+dozen\b", re.IGNORECASE)
 
 
 def _words_to_digits(text: str) -> str:

@@ -35,7 +35,8 @@ class Sentence:
     position: int
 
 
-# Whole lines that are page furniture, not reporting.
+# Whole lines that are page furniture, not reporting. A new alternative's opening word goes
+# in _BOILERPLATE_OPENINGS too (lines opening otherwise never reach this pattern).
 _BOILERPLATE = re.compile(
     r"""^\s*(?:
         -?\s*advertisement\s*-?
