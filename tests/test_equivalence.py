@@ -1,9 +1,12 @@
 """The summarize stage's fast paths give what their reference computations give.
 
 Each fast path promises the same result as a plainer, slower computation: TF-IDF rows
-as scikit-learn's ``TfidfVectorizer`` computes them, the digest's bytes as
-``json.dumps`` writes them, the extractive choice as a full scan of the candidates
-makes it. Each is checked here on seeded random inputs against that reference.
+as scikit-learn's ``TfidfVectorizer`` computes them, a one-article story's salience as
+SciPy's sparse products compute it, the sentence splitter's and the fact features'
+word lookups and reordered patterns as the plain regular expressions find, the digest's
+bytes as ``json.dumps`` writes them, the extractive choice as a full scan of the
+candidates makes it, stories on batched worker processes as one process summarizes
+them. Each is checked here on seeded random inputs against that reference.
 """
 
 from __future__ import annotations
