@@ -236,6 +236,8 @@ _BATCHES_AHEAD = 32
 
 
 def _batches(tasks: Iterator[tuple[Cluster, list[Article]]]) -> Iterator[list[tuple[Cluster, list[Article]]]]:
+    """``tasks`` in order, grouped into batches of ``_BATCH_STORIES`` stories and
+    ``_BATCH_ARTICLES`` articles at most (a bigger story alone)."""
     batch: list[tuple[Cluster, list[Article]]] = []
     articles = 0
     for task in tasks:

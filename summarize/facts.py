@@ -345,10 +345,9 @@ def align_sentences(
     first, second, cosine = pairs if pairs is not None else _sentence_pairs(sentences, vectors, settings.max_postings)
     pairs: list[tuple[float, int, int]] = []
     disputes: list[tuple[int, int, tuple[str, ...]]] = []
-    threshold, most_for_figures, name_weight = settings.min_similarity, settings.number_weight * 1.0, settings.name_weight
+    threshold, most_for_figures = settings.min_similarity, settings.number_weight * 1.0
     for i, j, cos in zip(first.tolist(), second.tolist(), cosine.tolist()):
-        a, b = named(i), named(j)
-        event = cos + name_weight * (len(a & b) / min(len(a), len(b)) if a and b else 0.0)  # _event_similarity, inlined
+        event = _event_similarity(cos, named(i), named(j), settings)
         if event < threshold and (event + most_for_figures < threshold or not (may_count(i) and may_count(j))):
             continue  # neither a merge nor a dispute: only a shared figure could lift it, and none can be shared
         similarity, event, conflicts = _pair_scores(cos, features[i], features[j], settings)

@@ -178,7 +178,7 @@ def write_text(text: str | bytes | Iterable[bytes], path: str | os.PathLike[str]
     destination = path if isinstance(path, Destination) else check_output(path)
     data = text.encode("utf-8") if isinstance(text, str) else text
     if destination.kind == "stdout":
-        _write_stdout(text if isinstance(text, str) else bytes(data if isinstance(data, bytes) else b"".join(data)).decode("utf-8"))
+        _write_stdout(text if isinstance(text, str) else (data if isinstance(data, bytes) else b"".join(data)).decode("utf-8"))
     elif destination.kind == "direct":
         _write_direct(data, destination)
     else:
