@@ -51,8 +51,11 @@ def _reference(documents: list[str]) -> TfidfVectorizer:
         return TfidfVectorizer(sublinear_tf=True, token_pattern=r"(?u)\b\w+\b").fit(texts)
 
 
+@pytest.mark.parametrize("dense", [True, False])
 @pytest.mark.parametrize("seed", range(4))
-def test_tfidf_rows_are_scikit_learns_bit_for_bit(seed: int) -> None:
+def test_tfidf_rows_are_scikit_learns_bit_for_bit(seed: int, dense: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    if not dense:  # word counts sorted, as for a big story, instead of taken from a dense array
+        monkeypatch.setattr("summarize.salience._DENSE_CELLS", 0)
     rng = random.Random(seed)
     for _ in range(60):
         documents = [_text(rng, 25) for _ in range(rng.randint(1, 30))]
@@ -64,10 +67,16 @@ def test_tfidf_rows_are_scikit_learns_bit_for_bit(seed: int) -> None:
             assert got.indptr.tolist() == expected.indptr.tolist()
             assert got.indices.tolist() == expected.indices.tolist()
             assert got.data.tolist() == expected.data.tolist()  # equal floats, not close ones
-        groups = [documents[:3], documents[3:5] or ["rain"], ["Paris", "Paris Zürich"]]
-        joined = ranker.transform_joined(groups)
-        expected = reference.transform([" ".join(group) for group in groups])
-        assert joined.indices.tolist() == expected.indices.tolist() and joined.data.tolist() == expected.data.tolist()
+        fitted = [d for d in documents if d.strip()]
+        cut = rng.randint(0, len(fitted))
+        for groups in (
+            [documents[:3], documents[3:5] or ["rain"], ["Paris", "Paris Zürich"]],
+            [fitted[:cut], fitted[cut:]],  # every fitted text once, in order (a story's articles)
+        ):
+            joined = ranker.transform_joined(groups)
+            expected = reference.transform([" ".join(group) for group in groups])
+            assert joined.indptr.tolist() == expected.indptr.tolist()
+            assert joined.indices.tolist() == expected.indices.tolist() and joined.data.tolist() == expected.data.tolist()
 
 
 def test_tfidf_of_stop_words_only_falls_back_to_every_word() -> None:
