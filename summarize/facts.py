@@ -473,8 +473,6 @@ def analyze_story(articles: Sequence[Article], copies: Mapping[str, str], settin
     titles = {a.id: a.title or "" for a in articles}
     vectors = ranker.weights([s.text for s in sentences])
     documents = ranker.weights_joined([own.get(a, [texts[a]]) for a in sorted(texts)])
-    if len(texts) > 1:  # a one-article story is scored from the plain arrays, and has no pairs
-        vectors, documents = vectors.tocsr(), documents.tocsr()
     pairs = _sentence_pairs(sentences, vectors, fact_settings.max_postings)
     salience = ranker.score(sentences, texts, titles, rows=vectors, pairs=pairs, documents=documents)
     groups, dispute_pairs = align_sentences(sentences, vectors, fact_settings, features, pairs)

@@ -16,15 +16,74 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["candidate_pairs"]
+__all__ = ["candidate_pairs", "shared_term_dots"]
 
 _BLOCK = 200_000  # pairs whose cosine is computed at once
+# Products of shared terms up to which dot products are summed from plain arrays (a few MB);
+# past it SciPy's sparse product does the work in less memory.
+MAX_PLAIN_PRODUCTS = 1 << 18
+
+
+def shared_term_dots(left: Any, right: Any, *, upper: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """The dot product of every left row and right row that share a column.
+
+    ``left`` and ``right`` are rows in compressed sparse row form with sorted columns (a
+    SciPy ``csr_matrix`` or :class:`summarize.salience.TfidfRows`: ``data`` float64,
+    ``indices``, ``indptr``, ``shape``), with the same number of columns. Returns ``(i,
+    j, dot)``: two int64 arrays and one float64 array sorted by ``(i, j)``; with
+    ``upper``, ``left`` and ``right`` are one matrix and only pairs ``i < j`` are given.
+    Each dot product adds the products of the shared columns one after another, in
+    ascending column order, from zero: the order of SciPy's sparse product
+    (``csr_matmat``, the SMMP algorithm of Bank & Douglas, 1993), so the floats are the
+    ones ``left @ right.T`` holds, without its fixed cost per call. Returns ``None``
+    when the pairs share more than :data:`MAX_PLAIN_PRODUCTS` products.
+    """
+    n, width = left.shape
+    left_rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(left.indptr))
+    right_rows = left_rows if right is left else np.repeat(np.arange(right.shape[0], dtype=np.int64), np.diff(right.indptr))
+    # the right rows holding each column, rows ascending within a column
+    by_column = np.argsort(right.indices, kind="stable")
+    held = np.bincount(right.indices, minlength=width)
+    column_start = np.cumsum(held) - held
+    left_columns = left.indices
+    if upper:  # partners after the entry's own place in its column's list: rows j > i
+        place = np.empty_like(by_column)
+        place[by_column] = np.arange(by_column.size)
+        first = place + 1
+        count = column_start[left_columns] + held[left_columns] - first
+    else:
+        first = column_start[left_columns]
+        count = held[left_columns]
+    total = int(count.sum())
+    if total > MAX_PLAIN_PRODUCTS:
+        return None
+    entry = np.repeat(np.arange(left_columns.size), count)
+    partner = by_column[np.repeat(first - (np.cumsum(count) - count), count) + np.arange(total)]
+    i, j = left_rows[entry], right_rows[partner]
+    products = left.data[entry] * right.data[partner]
+    # by pair, columns ascending within a pair (the entries come in column order per left
+    # row, and the sort is stable)
+    order = np.lexsort((j, i))
+    i, j, products = i[order], j[order], products[order]
+    if i.size == 0:
+        return i, j, products
+    starts = np.flatnonzero(np.concatenate(([True], (i[1:] != i[:-1]) | (j[1:] != j[:-1]))))
+    lengths = np.diff(np.append(starts, i.size))
+    longest = int(lengths.max())
+    if longest == 1:
+        return i[starts], j[starts], products
+    # one row per pair, its products left-aligned and padded with zeros: a running sum
+    # along the row adds them one after another (x + 0.0 is x)
+    padded = np.zeros((starts.size, longest))
+    padded[np.repeat(np.arange(starts.size), lengths), np.arange(i.size) - np.repeat(starts, lengths)] = products
+    return i[starts], j[starts], np.cumsum(padded, axis=1)[:, -1]
 
 
 def candidate_pairs(rows: Any, owners: np.ndarray, *, max_postings: int = 200) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Pairs ``i < j`` of rows from different owners that share an uncommon term, with their cosine.
 
-    ``rows`` is an ``n x vocabulary`` SciPy sparse matrix of L2-normalised rows;
+    ``rows`` is an ``n x vocabulary`` SciPy CSR matrix (or
+    :class:`summarize.salience.TfidfRows`) of L2-normalised rows with sorted columns;
     ``owners`` an int array of length ``n`` (the article of each sentence). Returns
     ``(i, j, cosine)``: two int64 arrays and one float64 array, sorted by ``(i, j)``; pairs
     with a cosine of zero are left out.
@@ -40,8 +99,14 @@ def candidate_pairs(rows: Any, owners: np.ndarray, *, max_postings: int = 200) -
     empty = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0))
     if n < 2 or (owners == owners[0]).all():
         return empty  # one owner: no pair from different owners
+    frequency = np.bincount(rows.indices, minlength=rows.shape[1])
+    if frequency.max(initial=0) <= max_postings:
+        found = shared_term_dots(rows, rows, upper=True)
+        if found is not None:  # the small story's usual case, from the plain arrays
+            first, second, cosine = found
+            keep = (owners[first] != owners[second]) & (cosine > 0.0)
+            return first[keep], second[keep], cosine[keep]
     csr = rows.tocsr()
-    frequency = np.bincount(csr.indices, minlength=csr.shape[1])
     if frequency.max(initial=0) <= max_postings:
         # no term is too common: the sparse product holds every cosine above zero already
         product = (csr @ csr.T).tocoo()

@@ -95,6 +95,37 @@ def _distinct(keys: np.ndarray, cells: int, weights: np.ndarray | None = None) -
     return found, np.bincount(inverse, weights=weights)
 
 
+def _row_sums(products: np.ndarray, indptr: np.ndarray, n: int, *, drop_zeros: bool) -> np.ndarray:
+    """Each row's sum of ``products`` (laid out as the rows' entries), added as SciPy's
+    ``sum(axis=1)`` adds a CSR matrix's rows: ``np.add.reduceat`` over the non-empty
+    rows, after dropping zero products when the matrix came from an element-wise product
+    (which keeps no zeros)."""
+    if drop_zeros and not products.all():
+        kept = products != 0.0
+        row_of = np.repeat(np.arange(n), np.diff(indptr))
+        indptr = np.zeros(n + 1, dtype=np.intp)
+        np.cumsum(np.bincount(row_of[kept], minlength=n), out=indptr[1:])
+        products = products[kept]
+    sums = np.zeros(n)
+    nonempty = np.flatnonzero(np.diff(indptr))
+    if nonempty.size:
+        sums[nonempty] = np.add.reduceat(products, indptr[nonempty])
+    return sums
+
+
+def _sequential_row_sums(products: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Each row's sum of ``products`` (``lengths[i]`` consecutive values per row), added
+    one after another from zero, as SciPy's compiled matrix-vector product adds them:
+    the rows are padded with zeros to one width and summed by a running sum."""
+    longest = int(lengths.max(initial=0))
+    if longest == 0:
+        return np.zeros(lengths.size)
+    padded = np.zeros((lengths.size, longest))
+    starts = np.cumsum(lengths) - lengths
+    padded[np.repeat(np.arange(lengths.size), lengths), np.arange(products.size) - np.repeat(starts, lengths)] = products
+    return np.cumsum(padded, axis=1)[:, -1]
+
+
 class SentenceRanker:
     """Score sentences of one story by centrality, support, title match and position.
 
@@ -285,8 +316,9 @@ class SentenceRanker:
         and time grow with the sentences, not their square. ``rows`` (the sentences'
         :meth:`transform` or :meth:`weights`), ``pairs`` (their candidate pairs) and
         ``documents`` (the rows of ``article_texts`` in sorted id order) may be passed
-        when the caller has them already. A one-article story is scored from the plain
-        arrays, without SciPy, to the same floats.
+        when the caller has them already. A one-article story, and a story whose
+        sentence pairs share at most :data:`summarize.pairs.MAX_PLAIN_PRODUCTS` term
+        products, is scored from the plain arrays, without SciPy, to the same floats.
         """
         if not sentences:
             return np.zeros(0)
@@ -294,9 +326,14 @@ class SentenceRanker:
         if len(article_ids) == 1 and all(s.article_id == article_ids[0] for s in sentences):
             return self._score_one_article(sentences, article_texts, titles, rows, documents)
         index = {a: i for i, a in enumerate(article_ids)}
-        rows = self.transform([s.text for s in sentences]) if rows is None else _as_csr(rows)
-        documents = self.transform([article_texts[a] for a in article_ids]) if documents is None else _as_csr(documents)
         owner = np.array([index.get(s.article_id, -1) for s in sentences])
+        rows = self.weights([s.text for s in sentences]) if rows is None else rows
+        documents = self.weights([article_texts[a] for a in article_ids]) if documents is None else documents
+        if len(article_ids) > 1 and isinstance(rows, TfidfRows) and isinstance(documents, TfidfRows):
+            scores = self._score_plain(sentences, article_ids, titles, rows, documents, owner, pairs, max_postings)
+            if scores is not None:
+                return scores
+        rows, documents = _as_csr(rows), _as_csr(documents)
 
         # mean cosine to the other articles = (cosine to the sum of all articles - to its own) / (articles - 1)
         own_rows = documents[np.maximum(owner, 0)]
@@ -334,6 +371,62 @@ class SentenceRanker:
             - self.question_penalty * question
         )
 
+    def _score_plain(
+        self,
+        sentences: Sequence[Sentence],
+        article_ids: Sequence[str],
+        titles: Mapping[str, str] | None,
+        rows: TfidfRows,
+        documents: TfidfRows,
+        owner: np.ndarray,
+        pairs: tuple[np.ndarray, np.ndarray, np.ndarray] | None,
+        max_postings: int,
+    ) -> np.ndarray | None:
+        """:meth:`score` of a story of several articles from the plain arrays, each sum
+        in the order SciPy's sparse operations add it (see :meth:`_score_one_article` and
+        :func:`summarize.pairs.shared_term_dots`); ``None`` when the story is too big for
+        that, to be scored with SciPy."""
+        from .pairs import candidate_pairs, shared_term_dots
+
+        n, width = rows.shape
+        title_texts = [t for a in article_ids if (t := (titles or {}).get(a) or "").strip()]
+        heading = self.weights(title_texts) if title_texts else None
+        title_dots = shared_term_dots(rows, heading) if heading is not None else None
+        if heading is not None and title_dots is None:
+            return None
+        lengths = np.diff(rows.indptr)
+        # cosine to its own article: products at the shared words, zeros dropped, added by
+        # np.add.reduceat (SciPy's element-wise product, then its row sum)
+        article_keys = np.repeat(np.arange(documents.shape[0]), np.diff(documents.indptr)) * width + documents.indices
+        keys = np.repeat(np.maximum(owner, 0), lengths) * width + rows.indices
+        at = np.minimum(np.searchsorted(article_keys, keys), article_keys.size - 1)
+        products = rows.data * np.where(article_keys[at] == keys, documents.data[at], 0.0)
+        to_own = _row_sums(products, rows.indptr, n, drop_zeros=True)
+        to_own[owner < 0] = 0.0
+        # cosine to the sum of the articles: the column sums add the articles one after
+        # another (SciPy's ``sum(axis=0)``), each row's products are added one after another
+        # (its matrix-vector product)
+        total = np.zeros(width)
+        starts = documents.indptr.tolist()
+        for k in range(documents.shape[0]):
+            total[documents.indices[starts[k] : starts[k + 1]]] += documents.data[starts[k] : starts[k + 1]]
+        to_all = _sequential_row_sums(rows.data * total[rows.indices], lengths)
+        others = np.where(owner >= 0, len(article_ids) - 1, len(article_ids))
+        centrality = (to_all - to_own) / others
+
+        support = np.zeros(n)
+        first, second, cosine = pairs if pairs is not None else candidate_pairs(rows, owner, max_postings=max_postings)
+        np.maximum.at(support, first, cosine)
+        np.maximum.at(support, second, cosine)
+
+        if heading is not None and title_dots is not None:
+            dense = np.zeros((n, heading.shape[0]))
+            dense[title_dots[0], title_dots[1]] = title_dots[2]
+            title = dense.mean(axis=1)
+        else:
+            title = np.zeros(n)
+        return self._combine(sentences, centrality, support, title)
+
     def _score_one_article(
         self,
         sentences: Sequence[Sentence],
@@ -353,18 +446,7 @@ class SentenceRanker:
         n = len(sentences)
         dense = np.zeros(document.shape[1])
         dense[document.indices[document.indptr[0] : document.indptr[1]]] = document.data[document.indptr[0] : document.indptr[1]]
-        products = rows.data * dense[rows.indices]
-        indptr = rows.indptr
-        if not products.all():  # SciPy's element-wise product keeps no zeros
-            kept = products != 0.0
-            row_of = np.repeat(np.arange(n), np.diff(rows.indptr))
-            indptr = np.zeros(n + 1, dtype=np.intp)
-            np.cumsum(np.bincount(row_of[kept], minlength=n), out=indptr[1:])
-            products = products[kept]
-        centrality = np.zeros(n)
-        nonempty = np.flatnonzero(np.diff(indptr))
-        if nonempty.size:
-            centrality[nonempty] = np.add.reduceat(products, indptr[nonempty])
+        centrality = _row_sums(rows.data * dense[rows.indices], rows.indptr, n, drop_zeros=True)
         title = np.zeros(n)
         title_text = (titles or {}).get(article_id) or ""
         if title_text.strip():

@@ -27,6 +27,7 @@ from summarize.facts import _NAME, _QUOTED_SPAN, _first_person
 from summarize.neutrality import subjectivity
 from summarize.numbers import _FIGURE, _NUMBER_WORD, _figure_matches, _has_number_word, _words_to_digits
 from summarize.output import dumps
+from summarize.pairs import candidate_pairs
 from summarize.salience import SentenceRanker
 from summarize.segmenter import _CANDIDATE, _WORD_BEFORE, _word_before, join_wrapped_lines
 from summarize.sentences import _BOILERPLATE, Sentence, _boilerplate, _ends_with_stop
@@ -116,6 +117,59 @@ def test_one_article_salience_is_the_scipy_computation_bit_for_bit(seed: int) ->
         for rows, documents in ((None, None), (ranker.weights([s.text for s in sentences]), ranker.weights([article]))):
             got = ranker.score(sentences, {"a": article}, {"a": title}, rows=rows, documents=documents)
             assert got.tolist() == expected.tolist()  # equal floats, not close ones
+
+
+def _scipy_pairs(rows, owners: np.ndarray) -> list[tuple[int, int, float]]:
+    """Candidate pairs the way SciPy computes them: every cosine of the sparse product."""
+    product = (rows @ rows.T).tocoo()
+    keep = (product.row < product.col) & (owners[product.row] != owners[product.col]) & (product.data > 0.0)
+    return sorted(zip(product.row[keep].tolist(), product.col[keep].tolist(), product.data[keep].tolist()))
+
+
+def _scipy_story_score(sentences: list[Sentence], texts: dict[str, str], titles: dict[str, str], ranker: SentenceRanker) -> np.ndarray:
+    """A story's salience the way SciPy computes it: centrality from an element-wise
+    product, row sums, column sums and a matrix-vector product; support from the sparse
+    product; the title signal from a sparse product."""
+    ids = sorted(texts)
+    owners = np.array([ids.index(s.article_id) if s.article_id in texts else -1 for s in sentences])
+    rows, documents = ranker.transform([s.text for s in sentences]), ranker.transform([texts[a] for a in ids])
+    to_own = np.where(owners >= 0, np.asarray(rows.multiply(documents[np.maximum(owners, 0)]).sum(axis=1)).ravel(), 0.0)
+    to_all = np.asarray(rows @ np.asarray(documents.sum(axis=0)).ravel()).ravel()
+    centrality = (to_all - to_own) / np.where(owners >= 0, len(ids) - 1, len(ids))
+    support = np.zeros(len(sentences))
+    for i, j, cosine in _scipy_pairs(rows, owners):
+        support[i], support[j] = max(support[i], cosine), max(support[j], cosine)
+    heads = [t for a in ids if (t := titles.get(a, "")).strip()]
+    heading = (rows @ ranker.transform(heads).T).toarray().mean(axis=1) if heads else np.zeros(len(sentences))
+    position = 1.0 / (1.0 + np.array([s.position for s in sentences], dtype=float))
+    question = np.array([s.text.rstrip("\"'”’) ").endswith("?") for s in sentences], dtype=float)
+    return (
+        ranker.centrality_weight * centrality
+        + ranker.support_weight * support
+        + ranker.title_weight * heading
+        + ranker.position_weight * position
+        - ranker.question_penalty * question
+    )
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_story_salience_and_pairs_from_plain_arrays_are_scipys_bit_for_bit(seed: int) -> None:
+    rng = random.Random(seed)
+    for _ in range(40):
+        ids = [f"a{k}" for k in range(rng.randint(2, 5))]
+        sentences = [
+            Sentence(rng.choice(WORDS) + " " + _text(rng, 30) + rng.choice([".", "?", ""]), rng.choice(ids + ["stray"] * (k == 3)), k)
+            for k in range(rng.randint(1, 40))
+        ]
+        texts = {a: " ".join(s.text for s in sentences if s.article_id == a) or _text(rng, 8, ("zebra",)) for a in ids}
+        titles = {a: rng.choice(["", "  ", _text(rng, 12, ("zebra",)), sentences[0].text]) for a in ids}
+        ranker = SentenceRanker().fit([s.text for s in sentences])
+        rows, documents = ranker.weights([s.text for s in sentences]), ranker.weights([texts[a] for a in ids])
+        owners = np.array([ids.index(s.article_id) if s.article_id in texts else -1 for s in sentences])
+        first, second, cosine = candidate_pairs(rows, owners)
+        assert list(zip(first.tolist(), second.tolist(), cosine.tolist())) == _scipy_pairs(rows.tocsr(), owners)
+        got = ranker.score(sentences, texts, titles, rows=rows, documents=documents)
+        assert got.tolist() == _scipy_story_score(sentences, texts, titles, ranker).tolist()  # equal floats, not close ones
 
 
 PIECES = (
