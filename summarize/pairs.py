@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["candidate_pairs", "shared_term_dots"]
+__all__ = ["candidate_pairs", "shared_term_dots", "sequential_sums"]
 
 _BLOCK = 200_000  # pairs whose cosine is computed at once
 # Products of shared terms up to which dot products are summed from plain arrays (a few MB);
@@ -68,15 +68,31 @@ def shared_term_dots(left: Any, right: Any, *, upper: bool = False) -> tuple[np.
     if i.size == 0:
         return i, j, products
     starts = np.flatnonzero(np.concatenate(([True], (i[1:] != i[:-1]) | (j[1:] != j[:-1]))))
-    lengths = np.diff(np.append(starts, i.size))
-    longest = int(lengths.max())
-    if longest == 1:
-        return i[starts], j[starts], products
-    # one row per pair, its products left-aligned and padded with zeros: a running sum
-    # along the row adds them one after another (x + 0.0 is x)
-    padded = np.zeros((starts.size, longest))
-    padded[np.repeat(np.arange(starts.size), lengths), np.arange(i.size) - np.repeat(starts, lengths)] = products
-    return i[starts], j[starts], np.cumsum(padded, axis=1)[:, -1]
+    return i[starts], j[starts], sequential_sums(products, np.diff(np.append(starts, i.size)))
+
+
+def sequential_sums(values: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """The sum of each run of ``values`` (float64; run ``k`` is the next ``lengths[k]``
+    values), added one after another from zero as a compiled loop adds them, so the
+    floats equal such a loop's (NumPy's own sums add in pairs). float64, shape
+    ``(len(lengths),)``; an empty run sums to 0."""
+    longest = int(lengths.max(initial=0))
+    if longest <= 1:
+        sums = np.zeros(lengths.size)
+        sums[lengths == 1] = values
+        return sums
+    starts = np.cumsum(lengths) - lengths
+    if lengths.size * longest <= 4 * values.size + 4096:
+        # one row per run, left-aligned and padded with zeros: a running sum along the
+        # row adds the values one after another (x + 0.0 is x)
+        padded = np.zeros((lengths.size, longest))
+        padded[np.repeat(np.arange(lengths.size), lengths), np.arange(values.size) - np.repeat(starts, lengths)] = values
+        return np.cumsum(padded, axis=1)[:, -1]
+    sums = np.zeros(lengths.size)  # a few long runs among many short ones: value t of every run at a time
+    for t in range(longest):
+        runs = np.flatnonzero(lengths > t)
+        sums[runs] += values[starts[runs] + t]
+    return sums
 
 
 def candidate_pairs(rows: Any, owners: np.ndarray, *, max_postings: int = 200) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

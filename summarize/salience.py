@@ -113,19 +113,6 @@ def _row_sums(products: np.ndarray, indptr: np.ndarray, n: int, *, drop_zeros: b
     return sums
 
 
-def _sequential_row_sums(products: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """Each row's sum of ``products`` (``lengths[i]`` consecutive values per row), added
-    one after another from zero, as SciPy's compiled matrix-vector product adds them:
-    the rows are padded with zeros to one width and summed by a running sum."""
-    longest = int(lengths.max(initial=0))
-    if longest == 0:
-        return np.zeros(lengths.size)
-    padded = np.zeros((lengths.size, longest))
-    starts = np.cumsum(lengths) - lengths
-    padded[np.repeat(np.arange(lengths.size), lengths), np.arange(products.size) - np.repeat(starts, lengths)] = products
-    return np.cumsum(padded, axis=1)[:, -1]
-
-
 class SentenceRanker:
     """Score sentences of one story by centrality, support, title match and position.
 
@@ -386,7 +373,7 @@ class SentenceRanker:
         in the order SciPy's sparse operations add it (see :meth:`_score_one_article` and
         :func:`summarize.pairs.shared_term_dots`); ``None`` when the story is too big for
         that, to be scored with SciPy."""
-        from .pairs import candidate_pairs, shared_term_dots
+        from .pairs import candidate_pairs, sequential_sums, shared_term_dots
 
         n, width = rows.shape
         title_texts = [t for a in article_ids if (t := (titles or {}).get(a) or "").strip()]
@@ -410,7 +397,7 @@ class SentenceRanker:
         starts = documents.indptr.tolist()
         for k in range(documents.shape[0]):
             total[documents.indices[starts[k] : starts[k + 1]]] += documents.data[starts[k] : starts[k + 1]]
-        to_all = _sequential_row_sums(rows.data * total[rows.indices], lengths)
+        to_all = sequential_sums(rows.data * total[rows.indices], lengths)
         others = np.where(owner >= 0, len(article_ids) - 1, len(article_ids))
         centrality = (to_all - to_own) / others
 

@@ -27,7 +27,7 @@ from summarize.facts import _NAME, _QUOTED_SPAN, _first_person
 from summarize.neutrality import subjectivity
 from summarize.numbers import _FIGURE, _NUMBER_WORD, _figure_matches, _has_number_word, _words_to_digits
 from summarize.output import dumps
-from summarize.pairs import candidate_pairs
+from summarize.pairs import candidate_pairs, sequential_sums
 from summarize.salience import SentenceRanker
 from summarize.segmenter import _CANDIDATE, _WORD_BEFORE, _word_before, join_wrapped_lines
 from summarize.sentences import _BOILERPLATE, Sentence, _boilerplate, _ends_with_stop
@@ -150,6 +150,24 @@ def _scipy_story_score(sentences: list[Sentence], texts: dict[str, str], titles:
         + ranker.position_weight * position
         - ranker.question_penalty * question
     )
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_sequential_sums_are_a_plain_loops(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    for skewed in (False, True):  # runs padded to one width, or a few long runs added a step at a time
+        lengths = rng.integers(0, 4 if skewed else 30, size=int(rng.integers(0, 300)))
+        if skewed and lengths.size:
+            lengths[0] = 500
+        values = rng.random(int(lengths.sum())) * 10.0 ** rng.integers(-8, 8, size=int(lengths.sum()))
+        expected, at = [], 0
+        for length in lengths.tolist():
+            total = 0.0
+            for value in values[at : at + length].tolist():
+                total += value
+            expected.append(total)
+            at += length
+        assert sequential_sums(values, lengths).tolist() == expected
 
 
 @pytest.mark.parametrize("seed", range(4))
