@@ -219,35 +219,39 @@ def _features(text: str, named: frozenset[str] | None = None) -> _Features:
 
 
 class _LazyFeatures:
-    """Per-sentence features computed on first use, once: most sentences of a story are in
-    no candidate pair, and a story of one article has no pairs at all."""
+    """Per-sentence features computed on first use, once per distinct text: most sentences
+    of a story are in no candidate pair, a story of one article has no pairs at all, and
+    a copy repeats its original's sentences word for word."""
 
     __slots__ = ("_texts", "_done", "_names", "_counted")
 
     def __init__(self, texts: Sequence[str]) -> None:
         self._texts = texts
-        self._done: dict[int, _Features] = {}
-        self._names: dict[int, frozenset[str]] = {}
-        self._counted: dict[int, bool] = {}
+        self._done: dict[str, _Features] = {}
+        self._names: dict[str, frozenset[str]] = {}
+        self._counted: dict[str, bool] = {}
 
     def __getitem__(self, index: int) -> _Features:
-        found = self._done.get(index)
+        text = self._texts[index]
+        found = self._done.get(text)
         if found is None:
-            found = self._done[index] = _features(self._texts[index], self.names(index))
+            found = self._done[text] = _features(text, self.names(index))
         return found
 
     def names(self, index: int) -> frozenset[str]:
         """The sentence's :func:`names` alone, which decide whether the rest is needed."""
-        found = self._names.get(index)
+        text = self._texts[index]
+        found = self._names.get(text)
         if found is None:
-            found = self._names[index] = names(self._texts[index])
+            found = self._names[text] = names(text)
         return found
 
     def may_count(self, index: int) -> bool:
         """Whether the sentence may state a figure (:func:`summarize.numbers.may_state_figures`)."""
-        found = self._counted.get(index)
+        text = self._texts[index]
+        found = self._counted.get(text)
         if found is None:
-            found = self._counted[index] = may_state_figures(self._texts[index])
+            found = self._counted[text] = may_state_figures(text)
         return found
 
 
@@ -463,15 +467,17 @@ def analyze_story(articles: Sequence[Article], copies: Mapping[str, str], settin
         return StoryFacts((), (), (), {"kept": 0, "in_facts": 0, "dropped": {}}, thin=True)
     fact_settings = settings.facts
     by_id = {a.id: a for a in articles}
-    features = _LazyFeatures([s.text for s in sentences])
-    roles = [sentence_role(s.text) for s in sentences]
-    ranker = SentenceRanker.from_settings(settings.salience).fit([s.text for s in sentences])
+    texts_in_order = [s.text for s in sentences]
+    features = _LazyFeatures(texts_in_order)
+    role_of = {text: sentence_role(text) for text in dict.fromkeys(texts_in_order)}  # a copy repeats sentences
+    roles = [role_of[text] for text in texts_in_order]
+    ranker = SentenceRanker.from_settings(settings.salience).fit(texts_in_order)
     own: dict[str, list[str]] = {}
     for s in sentences:
         own.setdefault(s.article_id, []).append(s.text)
     texts = {a.id: " ".join(own.get(a.id, ())) or a.text for a in articles}
     titles = {a.id: a.title or "" for a in articles}
-    vectors = ranker.weights([s.text for s in sentences])
+    vectors = ranker.weights(texts_in_order)
     documents = ranker.weights_joined([own.get(a, [texts[a]]) for a in sorted(texts)])
     pairs = _sentence_pairs(sentences, vectors, fact_settings.max_postings)
     salience = ranker.score(sentences, texts, titles, rows=vectors, pairs=pairs, documents=documents)
