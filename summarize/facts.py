@@ -488,7 +488,29 @@ def analyze_story(articles: Sequence[Article], copies: Mapping[str, str], settin
     fact_of: dict[int, int] = {}  # group index -> fact index
     facts: list[Fact] = []
     dropped: Counter[str] = Counter()
+    alone_support = fact_settings.support_bonus * 0  # the bonus of a fact with one independent source
     for g, group in enumerate(groups):
+        if len(group) == 1:  # one sentence (every sentence of a one-article story): its own evidence
+            (k,) = group
+            if roles[k] != "fact":
+                dropped[roles[k]] += 1
+                continue
+            sentence = sentences[k]
+            article_id = sentence.article_id
+            publisher, key = by_id[article_id].source or article_id, keys[article_id]
+            fact_of[g] = len(facts)
+            facts.append(
+                Fact(
+                    text=sentence.text,
+                    article_ids=(article_id,),
+                    sources=(publisher,),
+                    independent_ids=(key,),
+                    salience=scores[k] + alone_support,
+                    position=sentence.position,
+                    evidence=(Evidence(article_id=article_id, publisher=publisher, text=sentence.text, source_key=key),),
+                )
+            )
+            continue
         standing = [k for k in group if roles[k] == "fact"]
         if not standing:
             dropped.update(roles[k] for k in group)
@@ -525,7 +547,7 @@ def analyze_story(articles: Sequence[Article], copies: Mapping[str, str], settin
     facts = [replace(f, disputed=True) if i in disputed_facts else f for i, f in enumerate(facts)]
     order = sorted(range(len(facts)), key=lambda i: (-facts[i].source_count, -facts[i].salience, facts[i].text))
     summary_facts = _summary_facts(facts, disputes, disputed_facts, disputed_figures, features, groups, fact_of)
-    kept_words = sum(word_count(sentences[k].text) for k in range(len(sentences)) if roles[k] == "fact")
+    kept_words = word_count(" ".join([text for text, role in zip(texts_in_order, roles) if role == "fact"]))  # counts add up over spaces
     stats = {"kept": len(sentences), "in_facts": len(sentences) - sum(dropped.values()), "dropped": dict(sorted(dropped.items()))}
     return StoryFacts(
         facts=tuple(facts[i] for i in order),
