@@ -51,6 +51,7 @@ __all__ = [
 _NAME = re.compile(r"[A-Z](?<!\w[A-Z])(?:[\w'’.-]*[a-z0-9][\w'’-]*|[A-Z]+\b)")
 # Openings that lean on a previous sentence (a pronoun subject, a connective): such a
 # sentence phrases a fact only when no member stands alone better.
+_LOWER_WORD = re.compile(r"\b[a-z][a-z'’-]{3,}\b")  # a content word in lower case
 _DANGLING = re.compile(
     r"^(?:he|she|it|they|his|her|its|their|this|that|these|those|but|and|so|yet|also|however|meanwhile|in addition|still)\b",
     re.IGNORECASE,
@@ -213,7 +214,7 @@ def _features(text: str, named: frozenset[str] | None = None) -> _Features:
         speakers=names(" " + outside) if quote else frozenset(),
         words=frozenset(word_tokens(text)),
         frame_content=frozenset(
-            w.lower() for w in re.findall(r"\b[a-z][a-z'’-]{3,}\b", outside) if w not in _REPORTING
+            w.lower() for w in _LOWER_WORD.findall(outside) if w not in _REPORTING
         ) if quote else frozenset(),
     )
 

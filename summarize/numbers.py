@@ -71,6 +71,7 @@ _FIGURE = re.compile(
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+_YEAR = re.compile(r"(?:19|20)\d\d")
 _STOP = frozenset(
     "a an the of to in on at for by with from and or as is are was were be been has have had it its this that "
     "than more less about some over under nearly almost around least most up down after before since per each "
@@ -237,7 +238,7 @@ def figures(text: str) -> tuple[Figure, ...]:
         canonical = format(value.normalize(), "f")
         if "." in canonical:
             canonical = canonical.rstrip("0").rstrip(".")
-        year = not unit and not scale and re.fullmatch(r"(?:19|20)\d\d", match.group("num")) is not None
+        year = not unit and not scale and _YEAR.fullmatch(match.group("num")) is not None
         key = _key(text, match.start(), match.end())
         found.append(Figure(value=canonical, unit=unit, key=key, year=year, surface=match.group(0).strip()))
     return tuple(found)

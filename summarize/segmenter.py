@@ -69,6 +69,7 @@ _STAMP = re.compile(
 )
 
 
+_LETTERS_WITH_DOTS = re.compile(r"(?:[a-z]\.){1,3}[a-z]")  # "u.s", "a.m": an abbreviation read back
 _CJK_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]+")
 
 
@@ -110,7 +111,7 @@ def _wrapped(line: str, following: str) -> bool:
         # a stop that does not end a sentence before this word ("11:30 a.m.\nEastern Time")
         if head.islower():  # only after an abbreviation ("the U.S.\nand Canada"), not "They met.\nand then"
             last = line.rsplit(None, 1)[-1].lower().rstrip(".")
-            return last in _MAYBE_FINAL or last in _TITLES or bool(re.fullmatch(r"(?:[a-z]\.){1,3}[a-z]", last))
+            return last in _MAYBE_FINAL or last in _TITLES or bool(_LETTERS_WITH_DOTS.fullmatch(last))
         joined = line + " " + following
         stop = _CANDIDATE.search(joined, len(line) - len(_FINAL.search(line).group(0)))
         return stop is not None and not _is_boundary(joined, stop.start(), stop.end())
@@ -194,7 +195,7 @@ def _is_boundary(text: str, start: int, end: int) -> bool:
         return False  # a decimal spaced out by a tokenizer: "averaging 16. 8 points"
     if key in _NUMBERED and before[:1].isupper() == (key != "p" and key != "pp") and first.isdigit():
         return False
-    if key in _MAYBE_FINAL or re.fullmatch(r"(?:[a-z]\.){1,3}[a-z]", key):
+    if key in _MAYBE_FINAL or _LETTERS_WITH_DOTS.fullmatch(key):
         return nxt.strip("\"'“”,.").lower() in _OPENERS or not first.isalnum()
     return True
 
