@@ -386,8 +386,12 @@ class SentenceRanker:
         # np.add.reduceat (SciPy's element-wise product, then its row sum)
         article_keys = np.repeat(np.arange(documents.shape[0]), np.diff(documents.indptr)) * width + documents.indices
         keys = np.repeat(np.maximum(owner, 0), lengths) * width + rows.indices
-        at = np.minimum(np.searchsorted(article_keys, keys), article_keys.size - 1)
-        products = rows.data * np.where(article_keys[at] == keys, documents.data[at], 0.0)
+        own_weight = np.zeros(keys.size)  # the article's weight of each sentence word (0: not in it)
+        if article_keys.size:
+            at = np.minimum(np.searchsorted(article_keys, keys), article_keys.size - 1)
+            found = article_keys[at] == keys
+            own_weight[found] = documents.data[at[found]]
+        products = rows.data * own_weight
         to_own = _row_sums(products, rows.indptr, n, drop_zeros=True)
         to_own[owner < 0] = 0.0
         # cosine to the sum of the articles: the column sums add the articles one after

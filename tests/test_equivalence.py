@@ -190,6 +190,16 @@ def test_story_salience_and_pairs_from_plain_arrays_are_scipys_bit_for_bit(seed:
         assert got.tolist() == _scipy_story_score(sentences, texts, titles, ranker).tolist()  # equal floats, not close ones
 
 
+
+def test_story_salience_when_no_article_shares_a_word_with_the_sentences() -> None:
+    sentences = [Sentence("Rain fell in Paris.", "a", 0), Sentence("Rain fell in Oslo?", "b", 0), Sentence("Snow.", "c", 0)]
+    texts, titles = {"a": "zebra", "b": "yak", "c": ""}, {"a": "Rain", "b": "", "c": "zebra"}
+    ranker = SentenceRanker().fit([s.text for s in sentences])
+    rows, documents = ranker.weights([s.text for s in sentences]), ranker.weights([texts[a] for a in sorted(texts)])
+    assert documents.data.size == 0
+    got = ranker.score(sentences, texts, titles, rows=rows, documents=documents)
+    assert got.tolist() == _scipy_story_score(sentences, texts, titles, ranker).tolist()
+
 PIECES = (
     "a", "B", " ", "  ", "\t", "\n", "\x0b", "\u2028", "\u3000", "\xa0", ".", "...", "!", "?", "…", "。", "！", "？",
     '"', "'", "”", "’", ")", "]", "»", "」", "』", "）", "-", "Share", "cookies", "consent", "Advertisement", "ſhare",
