@@ -415,10 +415,17 @@ def align_sentences(
     return sorted(sorted(group) for group in members.values()), disputes
 
 
-def _phrasing_cost(sentence: Sentence, salience: float, settings: "FactSettings") -> float:
+def _phrasing(text: str, settings: "FactSettings") -> tuple[bool, float, bool]:
+    """What a member's claim to phrase its fact takes from its text alone: whether it is
+    cut off, its loaded wording (``neutrality_weight`` x subjectivity), and whether it
+    leans on earlier sentences. Computed once per distinct text of a story."""
+    return is_truncated(text), settings.neutrality_weight * subjectivity(text), bool(_DANGLING.match(text))
+
+
+def _phrasing_cost(phrasing: tuple[bool, float, bool], salience: float, settings: "FactSettings") -> float:
     """Lower is better: loaded wording, a penalty for leaning on earlier sentences, less salience."""
-    cost = settings.neutrality_weight * subjectivity(sentence.text) - salience
-    if _DANGLING.match(sentence.text):
+    cost = phrasing[1] - salience
+    if phrasing[2]:
         cost += settings.dangling_penalty
     return cost
 
@@ -490,6 +497,7 @@ def analyze_story(articles: Sequence[Article], copies: Mapping[str, str], settin
     facts: list[Fact] = []
     dropped: Counter[str] = Counter()
     alone_support = fact_settings.support_bonus * 0  # the bonus of a fact with one independent source
+    phrasing_of: dict[str, tuple[bool, float, bool]] = {}  # a copy repeats its original's sentences
     for g, group in enumerate(groups):
         if len(group) == 1:  # one sentence (every sentence of a one-article story): its own evidence
             (k,) = group
@@ -516,10 +524,15 @@ def analyze_story(articles: Sequence[Article], copies: Mapping[str, str], settin
         if not standing:
             dropped.update(roles[k] for k in group)
             continue
-        best = standing[0] if len(standing) == 1 else min(
-            standing,
-            key=lambda k: (is_truncated(sentences[k].text), _phrasing_cost(sentences[k], scores[k], fact_settings), k),
-        )
+        if len(standing) == 1:
+            best = standing[0]
+        else:  # complete before cut off, then the lowest phrasing cost, then the earliest
+            claims = []
+            for k in standing:
+                text = texts_in_order[k]
+                phrasing = phrasing_of.get(text) or phrasing_of.setdefault(text, _phrasing(text, fact_settings))
+                claims.append((phrasing[0], _phrasing_cost(phrasing, scores[k], fact_settings), k))
+            best = min(claims)[2]
         said: dict[str, list[str]] = {}  # each article's members, in sentence order
         for k in group:
             said.setdefault(sentences[k].article_id, []).append(sentences[k].text)
