@@ -49,9 +49,9 @@ __all__ = [
 # r"\b[A-Z][\w'’.-]*[a-z0-9][\w'’-]*|\b[A-Z]{2,}\b", written to open with a character set
 # (the look-behind is that \b), so the engine skips to capitals in C.
 _NAME = re.compile(r"[A-Z](?<!\w[A-Z])(?:[\w'’.-]*[a-z0-9][\w'’-]*|[A-Z]+\b)")
+_LOWER_WORD = re.compile(r"\b[a-z][a-z'’-]{3,}\b")  # a content word in lower case
 # Openings that lean on a previous sentence (a pronoun subject, a connective): such a
 # sentence phrases a fact only when no member stands alone better.
-_LOWER_WORD = re.compile(r"\b[a-z][a-z'’-]{3,}\b")  # a content word in lower case
 _DANGLING = re.compile(
     r"^(?:he|she|it|they|his|her|its|their|this|that|these|those|but|and|so|yet|also|however|meanwhile|in addition|still)\b",
     re.IGNORECASE,
@@ -561,7 +561,8 @@ def analyze_story(articles: Sequence[Article], copies: Mapping[str, str], settin
     facts = [replace(f, disputed=True) if i in disputed_facts else f for i, f in enumerate(facts)]
     order = sorted(range(len(facts)), key=lambda i: (-facts[i].source_count, -facts[i].salience, facts[i].text))
     summary_facts = _summary_facts(facts, disputes, disputed_facts, disputed_figures, features, groups, fact_of)
-    kept_words = word_count(" ".join([text for text, role in zip(texts_in_order, roles) if role == "fact"]))  # counts add up over spaces
+    # word counts add up over the spaces that join texts
+    kept_words = word_count(" ".join([text for text, role in zip(texts_in_order, roles) if role == "fact"]))
     stats = {"kept": len(sentences), "in_facts": len(sentences) - sum(dropped.values()), "dropped": dict(sorted(dropped.items()))}
     return StoryFacts(
         facts=tuple(facts[i] for i in order),
