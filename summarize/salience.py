@@ -113,6 +113,20 @@ def _row_sums(products: np.ndarray, indptr: np.ndarray, n: int, *, drop_zeros: b
     return sums
 
 
+def _support(n: int, pairs: tuple[np.ndarray, np.ndarray, np.ndarray]) -> np.ndarray:
+    """Each of ``n`` sentences' best cosine in candidate ``pairs`` (0 when in none)."""
+    first, second, cosine = pairs
+    support = np.zeros(n)
+    np.maximum.at(support, first, cosine)
+    np.maximum.at(support, second, cosine)
+    return support
+
+
+def _title_texts(article_ids: Sequence[str], titles: Mapping[str, str] | None) -> list[str]:
+    """The non-blank titles of ``article_ids``, in that order."""
+    return [t for a in article_ids if (t := (titles or {}).get(a) or "").strip()]
+
+
 class SentenceRanker:
     """Score sentences of one story by centrality, support, title match and position.
 
@@ -334,12 +348,9 @@ class SentenceRanker:
 
         from .pairs import candidate_pairs
 
-        support = np.zeros(len(sentences))
-        first, second, cosine = pairs if pairs is not None else candidate_pairs(rows, owner, max_postings=max_postings)
-        np.maximum.at(support, first, cosine)
-        np.maximum.at(support, second, cosine)
+        support = _support(len(sentences), pairs if pairs is not None else candidate_pairs(rows, owner, max_postings=max_postings))
 
-        title_texts = [t for a in article_ids if (t := (titles or {}).get(a) or "").strip()]
+        title_texts = _title_texts(article_ids, titles)
         if title_texts:
             title = (rows @ self.transform(title_texts).T).toarray().mean(axis=1)
         else:
@@ -376,7 +387,7 @@ class SentenceRanker:
         from .pairs import candidate_pairs, sequential_sums, shared_term_dots
 
         n, width = rows.shape
-        title_texts = [t for a in article_ids if (t := (titles or {}).get(a) or "").strip()]
+        title_texts = _title_texts(article_ids, titles)
         heading = self.weights(title_texts) if title_texts else None
         title_dots = shared_term_dots(rows, heading) if heading is not None else None
         if heading is not None and title_dots is None:
@@ -405,10 +416,7 @@ class SentenceRanker:
         others = np.where(owner >= 0, len(article_ids) - 1, len(article_ids))
         centrality = (to_all - to_own) / others
 
-        support = np.zeros(n)
-        first, second, cosine = pairs if pairs is not None else candidate_pairs(rows, owner, max_postings=max_postings)
-        np.maximum.at(support, first, cosine)
-        np.maximum.at(support, second, cosine)
+        support = _support(n, pairs if pairs is not None else candidate_pairs(rows, owner, max_postings=max_postings))
 
         if heading is not None and title_dots is not None:
             dense = np.zeros((n, heading.shape[0]))

@@ -86,6 +86,19 @@ def test_tfidf_of_stop_words_only_falls_back_to_every_word() -> None:
     assert ranker.transform(["of the"]).data.tolist() == _reference(["the and of", "and the"]).transform(["of the"]).data.tolist()
 
 
+def _weighted(ranker: SentenceRanker, sentences: list[Sentence], centrality, support, heading) -> np.ndarray:
+    """The salience formula written out: the signals weighted, plus position, less the question penalty."""
+    position = 1.0 / (1.0 + np.array([s.position for s in sentences], dtype=float))
+    question = np.array([s.text.rstrip("\"'”’) ").endswith("?") for s in sentences], dtype=float)
+    return (
+        ranker.centrality_weight * centrality
+        + ranker.support_weight * support
+        + ranker.title_weight * heading
+        + ranker.position_weight * position
+        - ranker.question_penalty * question
+    )
+
+
 def _scipy_score(sentences: list[Sentence], article: str, title: str, ranker: SentenceRanker) -> np.ndarray:
     """A one-article story's salience the way SciPy computes it: cosine to the article
     by element-wise product and row sum, title cosine by a sparse product."""
@@ -94,15 +107,7 @@ def _scipy_score(sentences: list[Sentence], article: str, title: str, ranker: Se
     own = reference.transform([article])[[0] * len(sentences)]
     centrality = np.asarray(rows.multiply(own).sum(axis=1)).ravel()
     heading = (rows @ reference.transform([title]).T).toarray().mean(axis=1) if title.strip() else np.zeros(len(sentences))
-    position = 1.0 / (1.0 + np.array([s.position for s in sentences], dtype=float))
-    question = np.array([s.text.rstrip("\"'”’) ").endswith("?") for s in sentences], dtype=float)
-    return (
-        ranker.centrality_weight * centrality
-        + ranker.support_weight * np.zeros(len(sentences))
-        + ranker.title_weight * heading
-        + ranker.position_weight * position
-        - ranker.question_penalty * question
-    )
+    return _weighted(ranker, sentences, centrality, np.zeros(len(sentences)), heading)
 
 
 @pytest.mark.parametrize("seed", range(4))
@@ -141,15 +146,7 @@ def _scipy_story_score(sentences: list[Sentence], texts: dict[str, str], titles:
         support[i], support[j] = max(support[i], cosine), max(support[j], cosine)
     heads = [t for a in ids if (t := titles.get(a, "")).strip()]
     heading = (rows @ ranker.transform(heads).T).toarray().mean(axis=1) if heads else np.zeros(len(sentences))
-    position = 1.0 / (1.0 + np.array([s.position for s in sentences], dtype=float))
-    question = np.array([s.text.rstrip("\"'”’) ").endswith("?") for s in sentences], dtype=float)
-    return (
-        ranker.centrality_weight * centrality
-        + ranker.support_weight * support
-        + ranker.title_weight * heading
-        + ranker.position_weight * position
-        - ranker.question_penalty * question
-    )
+    return _weighted(ranker, sentences, centrality, support, heading)
 
 
 @pytest.mark.parametrize("seed", range(6))
