@@ -350,9 +350,16 @@ def align_sentences(
     first, second, cosine = pairs if pairs is not None else _sentence_pairs(sentences, vectors, settings.max_postings)
     pairs: list[tuple[float, int, int]] = []
     disputes: list[tuple[int, int, tuple[str, ...]]] = []
-    threshold, most_for_figures = settings.min_similarity, settings.number_weight * 1.0
+    threshold, most_for_figures, name_weight = settings.min_similarity, settings.number_weight * 1.0, settings.name_weight
+    name_of: list[frozenset[str] | None] = [None] * n  # each sentence's names, looked up once
     for i, j, cos in zip(first.tolist(), second.tolist(), cosine.tolist()):
-        event = _event_similarity(cos, named(i), named(j), settings)
+        a, b = name_of[i], name_of[j]
+        if a is None:
+            a = name_of[i] = named(i)
+        if b is None:
+            b = name_of[j] = named(j)
+        # _event_similarity written out, as it runs for every candidate pair
+        event = cos + name_weight * (len(a & b) / min(len(a), len(b)) if a and b else 0.0)
         if event < threshold and (event + most_for_figures < threshold or not (may_count(i) and may_count(j))):
             continue  # neither a merge nor a dispute: only a shared figure could lift it, and none can be shared
         similarity, event, conflicts = _pair_scores(cos, features[i], features[j], settings)
