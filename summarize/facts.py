@@ -375,9 +375,11 @@ def align_sentences(
     # Per group, kept in step with ``members`` so a merge check costs the smaller group's
     # size, not both groups': sentences per article, the largest of those counts, how many
     # articles give more than one sentence, and the members that take part in a dispute.
-    per_article: dict[int, Counter[str]] = {i: Counter({sentences[i].article_id: 1}) for i in range(n)}
-    largest: dict[int, int] = {i: 1 for i in range(n)}
-    repeated: dict[int, int] = {i: 0 for i in range(n)}
+    # Only sentences of a merge pair are ever a group's key here.
+    paired = {k for _, i, j in pairs for k in (i, j)}
+    per_article: dict[int, Counter[str]] = {i: Counter({sentences[i].article_id: 1}) for i in paired}
+    largest: dict[int, int] = dict.fromkeys(paired, 1)
+    repeated: dict[int, int] = dict.fromkeys(paired, 0)
     apart: dict[int, set[int]] = {}
     for i, j, _ in disputes:
         apart.setdefault(i, set()).add(j)
