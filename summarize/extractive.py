@@ -58,20 +58,42 @@ def content_bag(text: str) -> Counter[str]:
         >>> sorted(content_bag("The rain, the rain in Paris").items())
         [('paris', 1), ('rain', 2)]
     """
-    return Counter(t for t in word_tokens(text) if t not in SUMMARY_STOP_WORDS and len(t) > 1)
+    return Counter([t for t in word_tokens(text) if len(t) > 1 and t not in SUMMARY_STOP_WORDS])
 
 
 def bag_cosine(a: Counter[str], b: Counter[str]) -> float:
     """Cosine of two word-count bags (0 when either is empty)."""
     if not a or not b:
         return 0.0
-    dot = sum(v * b[k] for k, v in a.items() if k in b)
-    return dot / math.sqrt(sum(v * v for v in a.values()) * sum(v * v for v in b.values()))
+    return _cosine(a, b, _squared_norm(a), _squared_norm(b))
+
+
+def _squared_norm(bag: Counter[str]) -> int:
+    return sum(v * v for v in bag.values())
+
+
+def _cosine(a: Counter[str], b: Counter[str], norm_a: int, norm_b: int) -> float:
+    """:func:`bag_cosine` of two non-empty bags whose squared norms are given. The counts
+    are integers, so the dot product is exact in any order."""
+    dot = sum(a[k] * b[k] for k in a.keys() & b.keys())
+    return dot / math.sqrt(norm_a * norm_b)
 
 
 def _unattributed_quote(fact: Fact) -> bool:
     """A single-source quotation with no speaker named in the sentence."""
     return fact.source_count <= 1 and bool(_QUOTE_OPEN.match(fact.text)) and not _ATTRIBUTION.search(fact.text)
+
+
+_QUOTE_OPENINGS = ("\"", "“", "‘", "'")  # what _QUOTE_OPEN matches
+
+
+def _readable(fact: Fact) -> bool:
+    """Neither a single source's unattributed quote nor cut off by an excerpt
+    (:func:`summarize.sentences.is_truncated`); the quote's pattern runs only on a
+    sentence that opens with a quotation mark."""
+    if fact.text.startswith(_QUOTE_OPENINGS) and _unattributed_quote(fact):
+        return False
+    return not is_truncated(fact.text)
 
 
 class ExtractiveSummarizer:
@@ -106,17 +128,19 @@ class ExtractiveSummarizer:
         and the search stops at the first whose value cannot beat the best score found;
         word bags and overlaps are computed only for the candidates visited. The choice
         is the one a full scan makes."""
-        readable = [i for i, f in enumerate(facts) if not _unattributed_quote(f) and not is_truncated(f.text)]
+        readable = [i for i, f in enumerate(facts) if _readable(f)]
         candidates = readable or list(range(len(facts)))
         most_sources = max((f.source_count for f in facts), default=1)
         spread = max(most_sources - 1, 1)
         value = {i: facts[i].salience + self.settings.consensus_weight * (facts[i].source_count - 1) / spread for i in candidates}
         by_value = sorted(candidates, key=lambda i: (-value[i], i))
         bags: dict[int, Counter[str]] = {}
+        norms: dict[int, int] = {}  # each bag's squared norm, summed once
 
         def bag(i: int) -> Counter[str]:
             if i not in bags:
-                bags[i] = content_bag(facts[i].text)
+                bags[i] = found = content_bag(facts[i].text)
+                norms[i] = _squared_norm(found)
             return bags[i]
 
         chosen: list[int] = []
@@ -128,7 +152,8 @@ class ExtractiveSummarizer:
         def refresh(i: int) -> float:
             own = bag(i)
             for c in chosen[folded[i] :]:
-                overlap[i] = max(overlap[i], bag_cosine(own, bags[c]))
+                if own and bags[c]:  # bag_cosine with the norms summed once (an empty bag: 0, overlap unchanged)
+                    overlap[i] = max(overlap[i], _cosine(own, bags[c], norms[i], norms[c]))
             folded[i] = len(chosen)
             return value[i] - self.settings.redundancy * overlap[i]
 

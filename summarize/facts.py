@@ -157,10 +157,7 @@ def names(text: str) -> frozenset[str]:
         return frozenset()
     head = text.split(maxsplit=1)
     first = head[0] if head else ""
-    found = set()
-    for word in words:
-        word = word.strip(".")
-        found.add((word[:-2] if word.endswith(("'s", "’s")) else word).lower())  # "Biden's" -> "biden"
+    found = {(word[:-2] if word.endswith(("'s", "’s")) else word).lower() for word in {w.strip(".") for w in words}}  # "Biden's" -> "biden"
     if first and _NAME.fullmatch(first.strip("\"'“‘(")) and text.count(first) == 1:
         found.discard(first.strip("\"'“‘(.").lower())
     return frozenset(found - english_stop_words())

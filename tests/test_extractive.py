@@ -125,10 +125,12 @@ def test_consensus_facts_come_first() -> None:
     assert text.index("bridge reopened") < text.index("40 million")
 
 
-def test_an_unattributed_single_source_quote_is_left_out() -> None:
+@pytest.mark.parametrize("marks", ["“”", '""', "‘’", "''"])
+def test_an_unattributed_single_source_quote_is_left_out(marks: str) -> None:
+    opening, closing = marks
     facts = (
         fact("“This is a disaster for every family in the city,” one resident wrote.", 1, 0.5),
-        fact("“This bridge will never be safe again, believe me.”", 1, 0.95),
+        fact(f"{opening}This bridge will never be safe again, believe me.{closing}", 1, 0.95),
         fact("The bridge reopened on Monday after two years of repairs.", 2, 0.6),
     )
     text = summarize(facts, SummarySettings(max_words=30, min_words=25))
