@@ -16,6 +16,7 @@ import math
 import random
 import re
 from collections import Counter
+from typing import Sequence
 
 import numpy as np
 import pytest
@@ -40,8 +41,11 @@ WORDS = (
 ).split()
 
 
-def _text(rng: random.Random, most: int, extra: tuple[str, ...] = ()) -> str:
-    return " ".join(rng.choice(WORDS + list(extra)) for _ in range(rng.randint(0, most)))
+def _text(rng: random.Random, most: int, extra: tuple[str, ...] = (), words: "Sequence[str]" = WORDS) -> str:
+    return " ".join(rng.choice([*words, *extra]) for _ in range(rng.randint(0, most)))
+
+
+ASCII_WORDS = tuple(w for w in WORDS if w.isascii())
 
 
 def _reference(documents: list[str]) -> TfidfVectorizer:
@@ -52,14 +56,18 @@ def _reference(documents: list[str]) -> TfidfVectorizer:
         return TfidfVectorizer(sublinear_tf=True, token_pattern=r"(?u)\b\w+\b").fit(texts)
 
 
+@pytest.mark.parametrize("words", ["any", "ascii", "separator"])
 @pytest.mark.parametrize("dense", [True, False])
-@pytest.mark.parametrize("seed", range(4))
-def test_tfidf_rows_are_scikit_learns_bit_for_bit(seed: int, dense: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("seed", range(3))
+def test_tfidf_rows_are_scikit_learns_bit_for_bit(seed: int, dense: bool, words: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Texts with letters beyond ASCII (the token pattern), ASCII texts only (one
+    translation per text), and texts holding a control character."""
     if not dense:  # word counts sorted, as for a big story, instead of taken from a dense array
         monkeypatch.setattr("summarize.salience._DENSE_CELLS", 0)
     rng = random.Random(seed)
+    vocabulary = {"any": WORDS, "ascii": ASCII_WORDS, "separator": ASCII_WORDS + ("a\x01b", "\x01")}[words]
     for _ in range(60):
-        documents = [_text(rng, 25) for _ in range(rng.randint(1, 30))]
+        documents = [_text(rng, 25, words=vocabulary) for _ in range(rng.randint(1, 30))]
         others = [_text(rng, 20, ("zebra", "the")) for _ in range(4)]
         reference, ranker = _reference(documents), SentenceRanker().fit(documents)
         for texts in (documents, others, ["the and of", ""]):
