@@ -60,7 +60,6 @@ _OPENERS = frozenset(
 _CANDIDATE = re.compile(r"[.!?…。！？](?:(?<=[.!?…])[.!?…]*[\"'”’)\]»]*(?=\s)|(?<=[。！？])[。！？]*[」』”’）)\]]*)")
 _NEXT_WORD = re.compile(r"\s+[\"'“‘(\[]*(\S+)")
 _WORD_BEFORE = re.compile(r"([\w.'’-]*)$")
-_WORD_CHARS = re.compile(r"[\w.'’-]*")
 _INITIAL = re.compile(r"^(?:[A-Z]|[A-Z]\.[A-Z])$")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _FINAL = re.compile(r"[.!?…。！？][\"'”’)\]»」』）]*$")
@@ -163,8 +162,10 @@ def _word_before(text: str, start: int) -> str:
     low = max(0, start - 40)
     if start > low and text[start - 1] == "\n":  # the pattern's "$" may also match before a final newline
         return _WORD_BEFORE.search(text[low:start]).group(1)  # type: ignore[union-attr]
-    # the longest run of word characters ending at start: matched forwards on the reversed piece
-    return text[start - _WORD_CHARS.match(text[low:start][::-1]).end() : start]  # type: ignore[union-attr]
+    i = start
+    while i > low and (text[i - 1].isalnum() or text[i - 1] in "_.'’-"):  # \w is str.isalnum() or "_"
+        i -= 1
+    return text[i:start]
 
 
 def _is_boundary(text: str, start: int, end: int) -> bool:
@@ -232,8 +233,7 @@ def segment(text: str) -> list[str]:
         ['Gen. Mark Milley spoke at 9 a.m. Eastern Time.', 'Prices rose 1.5% in the U.S.', '"It is over," he said.', '地震造成3人死亡。', '27人受伤。']
     """
     sentences: list[str] = []
-    # one line (as split_sentences gives) is what join_wrapped_lines makes of it, without the loop
-    for line in join_wrapped_lines(text) if "\n" in text else [strip_entry_stamp(text.strip())]:
+    for line in join_wrapped_lines(text):
         start = 0
         for match in _CANDIDATE.finditer(line):
             if match.group(0)[0] in "。！？" or (
