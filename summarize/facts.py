@@ -157,7 +157,8 @@ def names(text: str) -> frozenset[str]:
         return frozenset()
     head = text.split(maxsplit=1)
     first = head[0] if head else ""
-    found = {(word[:-2] if word.endswith(("'s", "’s")) else word).lower() for word in {w.strip(".") for w in words}}  # "Biden's" -> "biden"
+    # "Biden's" -> "biden"
+    found = {(word[:-2] if word.endswith(("'s", "’s")) else word).lower() for word in {w.strip(".") for w in words}}
     if first and _NAME.fullmatch(first.strip("\"'“‘(")) and text.count(first) == 1:
         found.discard(first.strip("\"'“‘(.").lower())
     return frozenset(found - english_stop_words())

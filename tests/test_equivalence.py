@@ -41,7 +41,7 @@ WORDS = (
 ).split()
 
 
-def _text(rng: random.Random, most: int, extra: tuple[str, ...] = (), words: "Sequence[str]" = WORDS) -> str:
+def _text(rng: random.Random, most: int, extra: tuple[str, ...] = (), words: Sequence[str] = WORDS) -> str:
     return " ".join(rng.choice([*words, *extra]) for _ in range(rng.randint(0, most)))
 
 
@@ -56,7 +56,7 @@ def _reference(documents: list[str]) -> TfidfVectorizer:
         return TfidfVectorizer(sublinear_tf=True, token_pattern=r"(?u)\b\w+\b").fit(texts)
 
 
-@pytest.mark.parametrize("words", ["any", "ascii", "separator"])
+@pytest.mark.parametrize("words", ["any", "ascii", "control"])
 @pytest.mark.parametrize("dense", [True, False])
 @pytest.mark.parametrize("seed", range(3))
 def test_tfidf_rows_are_scikit_learns_bit_for_bit(seed: int, dense: bool, words: str, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -65,7 +65,7 @@ def test_tfidf_rows_are_scikit_learns_bit_for_bit(seed: int, dense: bool, words:
     if not dense:  # word counts sorted, as for a big story, instead of taken from a dense array
         monkeypatch.setattr("summarize.salience._DENSE_CELLS", 0)
     rng = random.Random(seed)
-    vocabulary = {"any": WORDS, "ascii": ASCII_WORDS, "separator": ASCII_WORDS + ("a\x01b", "\x01")}[words]
+    vocabulary = {"any": WORDS, "ascii": ASCII_WORDS, "control": ASCII_WORDS + ("a\x01b", "\x01")}[words]
     for _ in range(60):
         documents = [_text(rng, 25, words=vocabulary) for _ in range(rng.randint(1, 30))]
         others = [_text(rng, 20, ("zebra", "the")) for _ in range(4)]
