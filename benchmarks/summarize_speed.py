@@ -13,9 +13,9 @@ process under another name. The baseline's ``summarize`` runs with this tree's
 The two are interleaved in slices of stories, the order alternating from slice to
 slice, for ``--rounds`` rounds: on a shared or throttled machine the speed drifts by tens
 of percent within minutes, which falls on both alike here, while timings from separate
-processes run one after the other do not. Prints the best round's CPU milliseconds per
-story for stories of one article and of several articles, and the ratio (this tree /
-baseline), and checks that both trees wrote every story byte for byte alike.
+processes run one after the other do not. Prints, for stories of one article and of
+several articles, each tree's CPU milliseconds per story in its best round and the ratio
+(this tree / baseline), and checks that both trees wrote every story byte for byte alike.
 """
 
 from __future__ import annotations
@@ -122,7 +122,7 @@ def main() -> None:
         )
     base = sum(v for (g, label), v in best.items() if label == "baseline")
     this = sum(v for (g, label), v in best.items() if label == "this tree")
-    print(f"  all stories       this tree / baseline {this / base:.3f}x the time (best round of {args.rounds}, CPU time)")
+    print(f"  all stories       this tree / baseline {this / base:.3f}x the time (best of {args.rounds} rounds, CPU time)")
     print(f"  output: {'every story byte for byte alike' if not differ else f'{differ:,} stories DIFFER'}")
 
 
