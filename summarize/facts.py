@@ -284,30 +284,28 @@ def _event_similarity(cosine: float, a: frozenset[str], b: frozenset[str], setti
     return cosine + settings.name_weight * name_overlap
 
 
-def _pair_scores(
-    cosine: float, a: _Features, b: _Features, settings: "FactSettings"
-) -> tuple[float, float, tuple[str, ...]]:
-    """(merge similarity, event similarity, conflicts) for two sentences.
+def _pair_scores(event: float, a: _Features, b: _Features, settings: "FactSettings") -> tuple[float, tuple[str, ...]]:
+    """(merge similarity, conflicts) for two sentences whose event similarity
+    (:func:`_event_similarity`: the cosine plus name agreement, figures aside, how surely
+    the two describe one event) is ``event``.
 
-    The event similarity is the cosine plus name agreement (figures aside): how surely the
-    two describe one event. The merge similarity adds agreement on figures and is 0 when
-    the figures conflict, when both state figures and share none (with
-    ``numbers_must_agree``), or when a quotation is credited to different people.
+    The merge similarity adds agreement on figures and is 0 when the figures conflict,
+    when both state figures and share none (with ``numbers_must_agree``), or when a
+    quotation is credited to different people.
     """
-    event = _event_similarity(cosine, a.names, b.names, settings)
     conflicts = conflicting_figures(a.figures, b.figures)
     if _quote_conflict(a, b):
         conflicts = conflicts + ("\x00quote",)
     if conflicts:
-        return 0.0, event, conflicts
+        return 0.0, conflicts
     if (a.quote and not b.quote) or (b.quote and not a.quote):
         quote, other = (a, b) if a.quote else (b, a)
         if len(quote.quote & other.words) < 0.5 * len(quote.quote) and not (quote.frame_content & other.words):
-            return 0.0, event, ()  # they share only who speaks, not what is said
+            return 0.0, ()  # they share only who speaks, not what is said
     if settings.numbers_must_agree and a.values and b.values and not a.values & b.values:
-        return 0.0, event, ()  # "12 dead" and "30 dead" are different claims, however alike the words
+        return 0.0, ()  # "12 dead" and "30 dead" are different claims, however alike the words
     number_match = 1.0 if a.values & b.values else 0.0
-    return event + settings.number_weight * number_match, event, ()
+    return event + settings.number_weight * number_match, ()
 
 
 def _sentence_pairs(sentences: Sequence[Sentence], vectors: object, max_postings: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -348,7 +346,7 @@ def align_sentences(
     first, second, cosine = pairs if pairs is not None else _sentence_pairs(sentences, vectors, settings.max_postings)
     pairs: list[tuple[float, int, int]] = []
     disputes: list[tuple[int, int, tuple[str, ...]]] = []
-    threshold, most_for_figures, name_weight = settings.min_similarity, settings.number_weight * 1.0, settings.name_weight
+    threshold, most_for_figures = settings.min_similarity, settings.number_weight * 1.0
     name_of: list[frozenset[str] | None] = [None] * n  # each sentence's names, looked up once
     for i, j, cos in zip(first.tolist(), second.tolist(), cosine.tolist()):
         a, b = name_of[i], name_of[j]
@@ -356,11 +354,10 @@ def align_sentences(
             a = name_of[i] = named(i)
         if b is None:
             b = name_of[j] = named(j)
-        # _event_similarity written out, as it runs for every candidate pair
-        event = cos + name_weight * (len(a & b) / min(len(a), len(b)) if a and b else 0.0)
+        event = _event_similarity(cos, a, b, settings)
         if event < threshold and (event + most_for_figures < threshold or not (may_count(i) and may_count(j))):
             continue  # neither a merge nor a dispute: only a shared figure could lift it, and none can be shared
-        similarity, event, conflicts = _pair_scores(cos, features[i], features[j], settings)
+        similarity, conflicts = _pair_scores(event, features[i], features[j], settings)
         if conflicts and event >= settings.min_similarity:
             disputes.append((i, j, conflicts))
         elif similarity >= settings.min_similarity:

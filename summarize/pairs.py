@@ -117,19 +117,20 @@ def candidate_pairs(rows: Any, owners: np.ndarray, *, max_postings: int = 200) -
         return empty  # one owner: no pair from different owners
     frequency = np.bincount(rows.indices, minlength=rows.shape[1])
     if frequency.max(initial=0) <= max_postings:
+        # no term is too common: the rows' products hold every cosine above zero already,
+        # from the plain arrays for the small story's usual case, else from SciPy
         found = shared_term_dots(rows, rows, upper=True)
-        if found is not None:  # the small story's usual case, from the plain arrays
+        if found is not None:
             first, second, cosine = found
             keep = (owners[first] != owners[second]) & (cosine > 0.0)
             return first[keep], second[keep], cosine[keep]
-    csr = rows.tocsr()
-    if frequency.max(initial=0) <= max_postings:
-        # no term is too common: the sparse product holds every cosine above zero already
+        csr = rows.tocsr()
         product = (csr @ csr.T).tocoo()
         keep = (product.row < product.col) & (owners[product.row] != owners[product.col]) & (product.data > 0.0)
         first, second, cosine = product.row[keep].astype(np.int64), product.col[keep].astype(np.int64), product.data[keep]
         order = np.lexsort((second, first))
         return first[order], second[order], cosine[order].astype(np.float64)
+    csr = rows.tocsr()
     usable = np.flatnonzero((frequency >= 2) & (frequency <= max_postings))
     if usable.size == 0:
         return empty

@@ -418,7 +418,7 @@ class SentenceRanker:
 
         support = _support(n, pairs if pairs is not None else candidate_pairs(rows, owner, max_postings=max_postings))
 
-        if heading is not None and title_dots is not None:
+        if title_dots is not None:
             dense = np.zeros((n, heading.shape[0]))
             dense[title_dots[0], title_dots[1]] = title_dots[2]
             title = dense.mean(axis=1)
