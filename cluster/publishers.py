@@ -3,7 +3,11 @@
 A publisher's key is the registrable domain of its URLs (``edition.cnn.com``, ``m.cnn.com``
 and ``www.cnn.com`` are all ``cnn.com``; ``bbc.co.uk`` keeps its two-part suffix), found
 with tldextract's bundled copy of the Public Suffix List, private domains included (each
-``*.blogspot.com`` blog is its own publisher), and never a network request. Where no URL
+``*.blogspot.com`` blog is its own publisher), and never a network request. Blog and
+newsletter platforms that the list leaves out are added to it (:data:`HOSTING_SUFFIXES`:
+``alice.wordpress.com`` and ``bob.wordpress.com`` are two publishers, not one
+``wordpress.com``), and on platforms that give each writer a path rather than a host
+(:data:`PATH_HOSTS`: ``medium.com/@alice``) the first path segment names the outlet. Where no URL
 is known, names decide: two names are the same publisher when their :func:`name_key`
 agrees (NFKC, case folding, format characters removed, confusable letters mapped to the
 Latin letters they look like, punctuation, spacing and a leading "The" dropped), and a name
@@ -13,7 +17,7 @@ table: display name -> names and domains) joins the rest.
 
 A display name is what a record or page names its publisher (``source``, ``og:site_name``,
 trafilatura's ``sitename``), cleaned with :func:`cluster.markup.clean_inline`; a URL or
-host given as a name becomes its registrable domain, and a section label (``U.S.``,
+host given as a name becomes its outlet (:func:`outlet_domain`), and a section label (``U.S.``,
 ``World``, ``Politics``) is not a name. With no name at all, the registrable domain is
 the name; with neither, the publisher is unknown (None) and the article counts as its own
 source.
@@ -37,6 +41,7 @@ from .markup import clean_inline
 __all__ = [
     "Publisher",
     "registrable_domain",
+    "outlet_domain",
     "name_key",
     "publisher_name",
     "is_section_name",
@@ -50,6 +55,19 @@ AGGREGATOR_DOMAINS = frozenset(
     """news.google.com google.com feedproxy.google.com feedburner.com news.yahoo.com msn.com flipboard.com
     t.co bit.ly ow.ly lnkd.in dlvr.it trib.al buff.ly apple.news newsnow.co.uk""".split()
 )
+
+# Blog and newsletter platforms missing from the Public Suffix List's private section, where
+# each subdomain is its own writer (the list's rule for ``blogspot.com``, ``github.io``):
+# treated as public suffixes, so ``alice.wordpress.com`` is a registrable domain.
+HOSTING_SUFFIXES = tuple(
+    """wordpress.com medium.com substack.com tumblr.com weebly.com livejournal.com typepad.com over-blog.com
+    overblog.com canalblog.com eklablog.com ghost.io hashnode.dev home.blog jimdofree.com ucoz.de ucoz.ru
+    ucoz.net tistory.com exblog.jp blog.fc2.com blog.jp bearblog.dev micro.blog mataroa.blog neocities.org
+    skyrock.com beehiiv.com""".split()
+)
+# Platforms whose writers live under a path of one host (``medium.com/@alice``,
+# ``medium.com/some-publication``): the host and the first path segment name the outlet.
+PATH_HOSTS = frozenset("medium.com substack.com ameblo.jp buttondown.email write.as telegra.ph".split())
 
 # Section and edition labels that sites put in og:site_name (compared by name_key).
 SECTION_NAMES = frozenset(
@@ -83,7 +101,9 @@ def _extractor() -> Any:
     import tldextract  # lazy: loads the suffix list
 
     # suffix_list_urls=() and no cache: the snapshot bundled with tldextract, no network, no files.
-    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True)
+    return tldextract.TLDExtract(
+        suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True, extra_suffixes=HOSTING_SUFFIXES
+    )
 
 
 @functools.lru_cache(maxsize=65536)
@@ -96,6 +116,8 @@ def registrable_domain(url: str | None) -> str | None:
         'cnn.com'
         >>> registrable_domain("m.bbc.co.uk"), registrable_domain("http://localhost:8000/a")
         ('bbc.co.uk', None)
+        >>> registrable_domain("https://alice.wordpress.com/2024/03/05/quake/"), registrable_domain("wordpress.com")
+        ('alice.wordpress.com', None)
     """
     if not url:
         return None
@@ -112,6 +134,32 @@ def registrable_domain(url: str | None) -> str | None:
     if not result.suffix or not result.domain:
         return None
     return f"{result.domain}.{result.suffix}".lower()
+
+
+def outlet_domain(url: str | None) -> str | None:
+    """The part of a URL that names its outlet: the registrable domain
+    (:func:`registrable_domain`), or on a platform of :data:`PATH_HOSTS` the platform's
+    host and the first path segment, lower-cased; None when there is neither (a bare
+    platform host, no host).
+
+    Example:
+        >>> outlet_domain("https://medium.com/@alice/quake-4f2a"), outlet_domain("https://www.cnn.com/x")
+        ('medium.com/@alice', 'cnn.com')
+    """
+    if not url:
+        return None
+    text = url.strip()
+    if "://" not in text[:20] and not text.startswith("//"):
+        text = "//" + text
+    try:
+        parts = urlsplit(text)
+        host = parts.hostname
+    except ValueError:
+        return None
+    if host and host.rstrip(".").removeprefix("www.") in PATH_HOSTS:
+        segment = parts.path.strip("/").split("/", 1)[0]
+        return f"{host.rstrip('.').removeprefix('www.')}/{segment}".lower() if segment else None
+    return registrable_domain(url)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -166,7 +214,7 @@ def _looks_like_url(name: str) -> bool:
 def publisher_name(name: str | None) -> str | None:
     """A display name from a candidate (a record's ``source``, a page's site name), or
     None when it names no publisher: markup removed, a URL or host name reduced to its
-    registrable domain (``http://www.tmz.com`` -> ``tmz.com``), a section label or a
+    outlet (``http://www.tmz.com`` -> ``tmz.com``), a section label or a
     copyright line dropped, a long name cut to the part before its first separator
     (``Site | tagline``).
 
@@ -178,12 +226,12 @@ def publisher_name(name: str | None) -> str | None:
     if not cleaned:
         return None
     if _looks_like_url(cleaned):
-        return registrable_domain(cleaned)
+        return outlet_domain(cleaned)
     if _NOT_A_NAME.search(cleaned):
         return None
     parts = [p.strip() for p in _SEPARATOR.split(cleaned) if p.strip()]
     if len(parts) > 1 and any(_looks_like_url(p) for p in parts):  # "News about VR | MIXED.de": the host names the site
-        return registrable_domain(next(p for p in parts if _looks_like_url(p)))
+        return outlet_domain(next(p for p in parts if _looks_like_url(p)))
     if len(cleaned) > _LONG_NAME:  # "Site | tagline", "Site: what we do": the site is the first part
         cleaned = _SEPARATOR.split(cleaned, maxsplit=1)[0].strip()
         if len(cleaned) > _LONG_NAME:
@@ -233,7 +281,7 @@ def resolve_publishers(
     names = [publisher_name(name) for name, _ in entries]
     domains: list[str | None] = []
     for (raw, url), name in zip(entries, names):
-        domain = registrable_domain(url) if url else None
+        domain = outlet_domain(url) if url else None
         if domain in AGGREGATOR_DOMAINS and name:
             domain = None  # an aggregator's link: the named outlet is the publisher
         if domain is None and name and _looks_like_url(name):

@@ -25,7 +25,7 @@ from .feeddates import UnreadableDate, parse_published
 from .fields import DEFAULT_FIELDS, pick_fields
 from .languages import detect_language
 from .markup import clean_inline, clean_markup
-from .publishers import publisher_name, registrable_domain
+from .publishers import outlet_domain, publisher_name, registrable_domain
 from .stubs import DEFAULT_STUB_PATTERNS, stub_reason
 from .text import escape_controls, normalize
 from .titles import strip_title
@@ -203,7 +203,7 @@ def record_to_article(
 
     url = clean_inline(_optional_str(fields, "url", used, rules))
     raw_source = clean_inline(_optional_str(fields, "source", used, rules))
-    source = publisher_name(raw_source) or (registrable_domain(url) if url else None)
+    source = publisher_name(raw_source) or (outlet_domain(url) if url else None)
     if raw_source is not None and source != raw_source:
         meta["original_source"] = raw_source
 

@@ -1,15 +1,21 @@
 """Publishers: one key and one name per outlet, never a URL, section label or file id."""
 
+import json
+from pathlib import Path
+
 import pytest
+from typer.testing import CliRunner
 
 from cluster.publishers import (
     is_section_name,
     name_key,
+    outlet_domain,
     publisher_key,
     publisher_name,
     registrable_domain,
     resolve_publishers,
 )
+from summarize.cli import app
 
 
 @pytest.mark.parametrize(
@@ -21,6 +27,10 @@ from cluster.publishers import (
         ("http://www.bbc.co.uk/news/a", "bbc.co.uk"),
         ("news.bbc.co.uk", "bbc.co.uk"),
         ("https://someblog.blogspot.com/p", "someblog.blogspot.com"),
+        ("https://alicenotes.wordpress.com/2024/03/05/quake/", "alicenotes.wordpress.com"),
+        ("https://www.bobreports.substack.com/p/quake", "bobreports.substack.com"),
+        ("https://schleifen.ucoz.de/briefe", "schleifen.ucoz.de"),
+        ("https://wordpress.com/", None),
         ("http://localhost:8000/a", None),
         ("http://10.0.0.1/a", None),
         ("not a url", None),
@@ -84,3 +94,53 @@ def test_alias_table_joins_names_and_domains():
 def test_no_name_and_no_url_is_an_unknown_publisher():
     assert resolve_publishers([(None, None), ("", "file.html")]) == [None, None]
     assert publisher_key(None) is None
+
+
+@pytest.mark.parametrize(
+    "entries",
+    [
+        [("Alice's Notes", "https://alicenotes.wordpress.com/a"), ("Bob Reports", "https://bobreports.wordpress.com/b")],
+        [(None, "https://alicenotes.wordpress.com/a"), (None, "https://bobreports.wordpress.com/b")],
+        [("Medium", "https://medium.com/@alice/quake-1"), ("Medium", "https://medium.com/@bob/quake-2")],
+        [(None, "https://medium.com/@alice/quake-1"), (None, "https://medium.com/city-desk/quake-2")],
+        [("Tumblr", "https://alice.tumblr.com/post/1"), ("Tumblr", "https://bob.tumblr.com/post/2")],
+    ],
+)
+def test_writers_on_one_hosting_platform_are_different_publishers(entries):
+    first, second = resolve_publishers(entries)
+    assert first is not None and second is not None
+    assert first.key != second.key
+
+
+def test_one_blog_on_a_platform_is_still_one_publisher():
+    pubs = resolve_publishers(
+        [("Alice's Notes", "https://alicenotes.wordpress.com/a"), (None, "https://alicenotes.wordpress.com/b"), ("alicenotes.wordpress.com", None)]
+    )
+    assert {(p.key, p.name) for p in pubs} == {("alicenotes.wordpress.com", "Alice's Notes")}
+
+
+@pytest.mark.parametrize(
+    "url, outlet",
+    [
+        ("https://medium.com/@alice/quake-4f2a", "medium.com/@alice"),
+        ("https://www.medium.com/City-Desk/quake", "medium.com/city-desk"),
+        ("https://medium.com/", None),
+        ("https://substack.com/@bob/note", "substack.com/@bob"),
+        ("https://edition.cnn.com/x", "cnn.com"),
+        (None, None),
+    ],
+)
+def test_outlet_domain_reads_the_writer_from_the_path_on_path_hosted_platforms(url, outlet):
+    assert outlet_domain(url) == outlet
+
+
+def test_two_blogs_on_one_platform_count_as_two_sources_each_credited_with_its_own_words(tmp_path):
+    feed = Path(__file__).parent / "cases" / "hosted-blogs" / "feed.jsonl"
+    result = CliRunner().invoke(app, ["run", str(feed), "-o", str(tmp_path / "d.json"), "--summarizer", "extractive", "-q"])
+    assert result.exit_code == 0, result.output
+    (story,) = json.loads((tmp_path / "d.json").read_text())["stories"]
+    assert story["independent_sources"] == 2
+    assert sorted(story["sources"]) == ["Alice's Notes", "Bob Reports"]
+    credited = {f["text"]: f["sources"] for f in story["facts"]}
+    assert credited["Local volunteers set up a soup kitchen near the cathedral."] == ["Bob Reports"]
+    assert credited["I watched neighbours carry blankets into the square."] == ["Alice's Notes"]
