@@ -25,7 +25,7 @@ from .neutrality import subjectivity
 from .numbers import Figure, conflicting_figures, figure_values, figures, may_state_figures
 from .pairs import candidate_pairs
 from .salience import SentenceRanker
-from .segmenter import word_count
+from .segmenter import _OPENERS, word_count  # words that open sentences
 from .sentences import Sentence, is_truncated, split_sentences
 from .sources import independent_source_keys
 from .types import Evidence, Fact
@@ -564,7 +564,9 @@ def analyze_story(articles: Sequence[Article], copies: Mapping[str, str], settin
     disputes, disputed_facts, disputed_figures = _disputes(dispute_pairs, group_index, fact_of, facts, features, groups)
     facts = [replace(f, disputed=True) if i in disputed_facts else f for i, f in enumerate(facts)]
     order = sorted(range(len(facts)), key=lambda i: (-facts[i].source_count, -facts[i].salience, facts[i].text))
-    summary_facts = _summary_facts(facts, disputes, disputed_facts, disputed_figures, features, groups, fact_of)
+    summary_facts = _summary_facts(
+        facts, disputes, disputed_facts, disputed_figures, features, groups, fact_of, {a.id: a.source for a in articles}, titles
+    )
     # word counts add up over the spaces that join texts
     kept_words = word_count(" ".join([text for text, role in zip(texts_in_order, roles) if role == "fact"]))
     stats = {"kept": len(sentences), "in_facts": len(sentences) - sum(dropped.values()), "dropped": dict(sorted(dropped.items()))}
@@ -630,15 +632,38 @@ def _disputes(
     return out, disputed, disputed_figures
 
 
-def _attributed(dispute: Dispute, versions: Sequence[Fact]) -> str:
-    """One sentence stating each version of a dispute with its sources, no verdict."""
+def _listing(names: Sequence[str]) -> str:
+    """Names as prose: "AP", "AP and BBC", "AP, BBC and CNN"."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _who(fact: Fact, names: Mapping[str, str | None], titles: Mapping[str, str]) -> tuple[str, bool]:
+    """The sources of ``fact`` in prose, never an article id (ids are for machines: the
+    JSON's ``sources`` and ``article_ids`` carry them): its publishers, then the articles
+    with none, counted ("AP, BBC and 2 unnamed reports"); one such article alone is
+    named by its headline in quotes when it has one. And whether that subject is plural."""
+    named = sorted({names[a] for a in fact.article_ids if names[a]})
+    unnamed = sorted(a for a in fact.article_ids if not names[a])
+    if len(unnamed) == 1 and titles.get(unnamed[0]):
+        named.append(f"“{titles[unnamed[0]]}”")
+    elif unnamed:
+        named.append("an unnamed report" if len(unnamed) == 1 else f"{len(unnamed)} unnamed reports")
+    return _listing(named), len(named) > 1 or len(unnamed) > 1
+
+
+def _attributed(
+    dispute: Dispute, versions: Sequence[Fact], names: Mapping[str, str | None], titles: Mapping[str, str]
+) -> str:
+    """One sentence stating each version of a dispute with its sources (named as
+    :func:`_who` names them), no verdict."""
     first = versions[0]
-    who = lambda fact: ", ".join(fact.sources)  # noqa: E731
+    who = lambda fact: _who(fact, names, titles)[0]  # noqa: E731
+    verb = lambda fact, singular, plural: plural if _who(fact, names, titles)[1] else singular  # noqa: E731
     body = first.text.rstrip()
     if body.endswith("."):
         body = body[:-1]
     if dispute.kind == "figures" and not dispute_keys_unknown(dispute):
-        inline = _inline_figures(versions)
+        inline = _inline_figures(versions, names, titles)
         if inline:
             return inline
     others = []
@@ -647,11 +672,12 @@ def _attributed(dispute: Dispute, versions: Sequence[Fact]) -> str:
             outside = _QUOTED_SPAN.sub(" ", fact.text)
             runs = [r for r in _CAPITAL_RUN.findall(outside) if len(r.split()) >= 2] or _CAPITAL_RUN.findall(outside)
             speaker = max(runs, key=len) if runs else "someone else"
-            others.append(f"{who(fact)} attributes it to {speaker}")
+            others.append(f"{who(fact)} {verb(fact, 'attributes', 'attribute')} it to {speaker}")
         else:
-            others.append(f"{who(fact)} reports: {fact.text.rstrip('.')}")
-    if body.split(maxsplit=1)[0] in ("A", "An", "The"):
-        body = body[:1].lower() + body[1:]
+            others.append(f"{who(fact)} {verb(fact, 'reports', 'report')}: {fact.text.rstrip('.')}")
+    opening = body.split(maxsplit=1)[0]
+    if opening != "I" and opening.lower() in _OPENERS and opening[1:] == opening[1:].lower():
+        body = body[:1].lower() + body[1:]  # "According to AP, at the time ...", not "..., At the time"
     return f"According to {who(first)}, {body}; " + "; ".join(others) + "."
 
 
@@ -659,7 +685,7 @@ def dispute_keys_unknown(dispute: Dispute) -> bool:
     return not dispute.about.startswith("figures for ")
 
 
-def _inline_figures(versions: Sequence[Fact]) -> str | None:
+def _inline_figures(versions: Sequence[Fact], names: Mapping[str, str | None], titles: Mapping[str, str]) -> str | None:
     """The first version with each differing figure replaced by every version's figure and
     sources ("killed 12 (wire-one) or 15 (city-paper) people"), when the versions differ
     only in their figures; else None."""
@@ -679,7 +705,7 @@ def _inline_figures(versions: Sequence[Fact]) -> str | None:
         if len(set(values)) == 1:
             out.append(piece)
         else:
-            out.append(" or ".join(f"{value} ({', '.join(v.sources)})" for value, v in zip(values, versions)))
+            out.append(" or ".join(f"{value} ({_who(v, names, titles)[0]})" for value, v in zip(values, versions)))
     return "".join(out)
 
 
@@ -691,9 +717,12 @@ def _summary_facts(
     features: "Sequence[_Features] | _LazyFeatures",
     groups: Sequence[Sequence[int]],
     fact_of: Mapping[int, int],
+    names: Mapping[str, str | None],
+    titles: Mapping[str, str],
 ) -> tuple[Fact, ...]:
     """What a summary may state: undisputed facts that repeat no disputed figure, written
-    in the third person, plus one attributed statement per dispute."""
+    in the third person, plus one attributed statement per dispute (its sources named by
+    :func:`_who` from ``names``, article id -> publisher or None, and ``titles``)."""
     group_of_fact = {f: g for g, f in fact_of.items()}
     out: list[Fact] = []
     for i, fact in enumerate(facts):
@@ -712,7 +741,7 @@ def _summary_facts(
         versions = [facts[f] for f in members]
         out.append(
             Fact(
-                text=_attributed(dispute, versions),
+                text=_attributed(dispute, versions, names, titles),
                 article_ids=tuple(sorted({a for v in versions for a in v.article_ids})),
                 sources=tuple(sorted({s for v in versions for s in v.sources})),
                 independent_ids=tuple(sorted({k for v in versions for k in v.independent_ids})),

@@ -128,3 +128,48 @@ def test_a_single_source_summary_never_opens_on_an_earlier_sentence_or_speaks_in
     story = only_story(digest_of(folder, tmp_path))
     assert story["summary"].startswith("The city council approved")
     assert not re.search(r"\bI\b", story["summary"])
+
+
+QUAKE = "A magnitude 6.1 earthquake struck Portoverde on Tuesday and killed at least {n} people, officials said. " \
+    "Mayor Elena Ruiz said schools would remain closed on Wednesday. Residents slept outside in the main square."
+
+
+def _disputed_summary(*articles: tuple[str, str | None, str | None, int]) -> str:
+    """The summary of one story of quake reports (id, source, title, toll)."""
+    from cluster import Article
+
+    arts = {i: Article(i, QUAKE.format(n=n), source=source, title=title) for i, source, title, n in articles}
+    return summarize_cluster(Cluster.of(sorted(arts)), arts).summary.text
+
+
+@pytest.mark.parametrize(
+    ("articles", "names"),
+    [
+        ([("a1", None, "Quake kills 12", 12), ("a2", None, "Quake kills 15", 15)], ["“Quake kills 12”", "“Quake kills 15”"]),
+        ([("a1", None, None, 12), ("a2", "City Paper", None, 15)], ["an unnamed report", "City Paper"]),
+        ([("a1", None, None, 12), ("a2", None, None, 12), ("a3", "AP", None, 15)], ["2 unnamed reports", "AP"]),
+        ([("a1", "AP", None, 12), ("a2", "BBC", None, 12), ("a3", "CNN", None, 15)], ["AP and BBC", "CNN"]),
+    ],
+)
+def test_a_dispute_names_its_sources_in_prose_never_by_article_id(articles, names) -> None:
+    text = _disputed_summary(*articles)
+    assert f"12 ({names[0]}) or 15 ({names[1]})" in text
+    assert not re.search(r"\ba[123]\b", text)
+
+
+def test_an_attributed_version_agrees_its_verb_and_lowers_a_sentence_opener() -> None:
+    from cluster import Article
+
+    said = "At the time, at least 12 people had died in Portoverde after the earthquake, officials said. " \
+        "Mayor Elena Ruiz said schools would remain closed on Wednesday. Residents slept outside in the main square."
+    other = "At the time, at least 15 people had died in Portoverde after the strong earthquake struck, rescuers said. " \
+        "Mayor Elena Ruiz said schools would remain closed on Wednesday. The army sent soldiers to help."
+    arts = {
+        "a1": Article("a1", said, source="AP"),
+        "a2": Article("a2", said.replace("Residents", "Many residents"), source="BBC"),
+        "a3": Article("a3", other),
+        "a4": Article("a4", other.replace("The army", "The national army")),
+    }
+    text = summarize_cluster(Cluster.of(sorted(arts)), arts).summary.text
+    assert text.startswith("According to AP and BBC, at the time, at least 12 people had died")
+    assert "; 2 unnamed reports report: At the time, at least 15 people" in text
