@@ -371,7 +371,10 @@ def choose_originals(
     of the distinct shingles of the group's fullest), then an agency's own copy (``settings.agencies``), then the smallest id.
     Dates decide only between dated members: when a group has an undated member, the
     fullest text, then the agency, come first, so an undated wire story is not made a
-    copy of a dated reprint of itself.
+    copy of a dated reprint of itself. A bare date (``2024-05-02``) names a day, not its
+    midnight: when a member's date has no time, dates decide by UTC day, and within a day
+    the full text, then the agency, then the earlier time come first, so a reprint dated
+    only by its day is not made the original of the wire story timed that morning.
 
     Example:
         >>> from cluster.types import Article
@@ -389,6 +392,8 @@ def choose_originals(
         group = groups[label]
         moments = {i: published_timestamp(articles[i].published) for i in group}
         all_dated = all(m is not None for m in moments.values())
+        # a date with no time ("2024-05-02", as ingest writes a bare date) is a whole day
+        all_timed = all_dated and all("T" in (articles[i].published or "") for i in group)
         fullest = max(int(sizes[i]) for i in group)
 
         def order(i: int) -> tuple:
@@ -397,8 +402,10 @@ def choose_originals(
             # added to a reprint does not make it fuller than its original).
             trimmed = 0 if sizes[i] >= FULL_SHARE * fullest else 1
             agency = 0 if _agency(articles[i], agencies) else 1
-            if all_dated:
+            if all_timed:
                 return (moment, trimmed, agency, articles[i].id)
+            if all_dated:
+                return (moment // 86400, trimmed, agency, moment, articles[i].id)
             return (trimmed, agency, 0 if moment is not None else 1, moment or 0.0, articles[i].id)
 
         original = articles[min(group, key=order)].id

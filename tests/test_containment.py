@@ -122,6 +122,20 @@ def test_undated_wire_story_is_not_made_a_copy_of_a_dated_reprint() -> None:
     assert find_copies(same, CopySettings(), LOCAL) == {"paper": "zwire"}
 
 
+@pytest.mark.parametrize("reprint_date", ["2024-05-02", "2024-05-02T00:00:00Z"])
+def test_a_reprint_dated_by_its_day_only_is_not_the_original_of_the_wire_story_timed_that_day(reprint_date: str) -> None:
+    text = "\n\n".join(paragraphs(6))
+    wire = make_article("wire-ap", text, published="2024-05-02T09:00:00Z", source="AP")
+    reprint = make_article(
+        "dateline", "PORTOVERDE (AP) - " + text + "\n\nSubscribe to our newsletter.", published=reprint_date, source="Valley Voice"
+    )
+    expected = {"dateline": "wire-ap"} if reprint_date == "2024-05-02" else {"wire-ap": "dateline"}  # a time is a time
+    assert find_copies([wire, reprint], CopySettings(), LOCAL) == expected
+    # a day earlier is earlier, whatever the precision
+    earlier = make_article("dateline", reprint.text, published="2024-05-01", source="Valley Voice")
+    assert find_copies([wire, earlier], CopySettings(), LOCAL) == {"wire-ap": "dateline"}
+
+
 def test_the_fullest_text_is_the_original_when_dates_cannot_decide() -> None:
     full = paragraphs(7, 14)
     articles = [
