@@ -358,7 +358,7 @@ def clustering_from_dict(data: Any, *, source: str = "clusters.json", warn: Call
             title=clean_inline(_text_field(record, "title", where)),
             source=clean_inline(_text_field(record, "source", where)),
             url=_clean_url(_text_field(record, "url", where)),
-            published=clean_inline(_text_field(record, "published", where)),
+            published=_published(clean_inline(_text_field(record, "published", where)), f"{where}: article {_quoted(article_id)}", warn),
             language=clean_inline(_text_field(record, "language", where)),
             meta=meta,
         )
@@ -437,6 +437,25 @@ def _applicable_copies(copies: Mapping[str, Any], members: list[str], where: str
 
 def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
+
+
+def _published(value: str | None, where: str, warn: Callable[[str], None] | None) -> str | None:
+    """An article's ``published`` as ingest writes it (ISO 8601, read by
+    :func:`cluster.feeddates.parse_published`): a hand-edited value that names no day is
+    dropped with one warning (the article is kept, undated), a readable one in another form
+    is rewritten, and an ISO 8601 value (what ingest writes) passes unchanged."""
+    from cluster.dates import published_timestamp
+    from cluster.feeddates import UnreadableDate, parse_published
+
+    if value is None or published_timestamp(value) is not None:
+        return value
+    try:
+        iso = parse_published(value)
+    except UnreadableDate as problem:
+        if warn:
+            warn(f"{where}: field 'published': {problem}; read as undated")
+        return None
+    return iso
 
 
 def read_clustering(path: str | os.PathLike[str], *, warn: Callable[[str], None] | None = None) -> Clustering:

@@ -219,6 +219,30 @@ def test_sources_read_from_clusters_json_are_cleaned_so_variants_count_once(tmp_
     assert story["independent_sources"] == 1, story
 
 
+@pytest.mark.parametrize(
+    ("value", "read"),
+    [
+        ("not a date", None),
+        ("2024-13-45", None),
+        ("March 5, 2024", "2024-03-05"),
+        ("Tue, 05 Mar 2024 09:00:00 GMT", "2024-03-05T09:00:00+00:00"),
+        ("2024-03-05T09:00:00Z", "2024-03-05T09:00:00Z"),
+        ("2024-03-05", "2024-03-05"),
+    ],
+)
+def test_dates_read_from_clusters_json_are_read_like_ingest(tmp_path: Path, value: str, read: str | None) -> None:
+    data = base()
+    data["articles"][0]["published"] = value
+    result, digest = summarize(tmp_path, data)
+    assert result.exit_code == 0, result.output
+    (article,) = [a for s in digest["stories"] for a in s["articles"] if a["id"] == "a"]
+    assert article["published"] == read
+    warned = [line for line in result.stderr.splitlines() if "'published'" in line]
+    assert len(warned) == (1 if read is None else 0), result.stderr
+    if read is None:
+        assert "article 'a'" in warned[0] and "read as undated" in warned[0]
+
+
 def test_an_article_that_is_only_markup_is_skipped_with_a_reason(tmp_path: Path) -> None:
     data = base()
     data["articles"].append({"id": "m", "text": "<script>x()</script><img src=x>"})
