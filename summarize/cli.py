@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import os
 import shutil
 import sys
 import tempfile
@@ -23,8 +24,9 @@ from cluster.errors import StoryfoldError
 
 EXIT_CODES = """\
 Exit codes: 0 done; 1 processing error (a bad clusters.json, a failed invariant, a
-failed write); 2 usage, config or path error, before any work (a missing input, a
-broken --config, a refused -o, BART asked for with no weights); 130 interrupted."""
+template that fails while rendering, a failed write); 2 usage, config or path error,
+before any work (a missing input, a broken --config or --template, a refused -o or a
+closed stdout, BART asked for with no weights); 130 interrupted."""
 
 CONFIG_HELP = """\
 Settings come from one TOML file, the first found of: --config FILE; ./storyfold.toml;
@@ -119,7 +121,14 @@ ProcessesOpt = Annotated[Optional[int], typer.Option("--processes", metavar="N",
 SummarizerOpt = Annotated[Optional[str], typer.Option("--summarizer", metavar="NAME", help="auto (BART when weights load, else extractive), bart, or extractive (summary.summarizer).")]
 ModelOpt = Annotated[Optional[str], typer.Option("--model", metavar="NAME", help="BART model id or local folder (bart.model).")]
 DeviceOpt = Annotated[Optional[str], typer.Option("--device", metavar="DEVICE", help="auto, cpu or cuda (bart.device).")]
-MaxWordsOpt = Annotated[Optional[int], typer.Option("--max-words", metavar="N", help="Summary length budget in words (summary.max_words).")]
+MaxWordsOpt = Annotated[
+    Optional[int],
+    typer.Option(
+        "--max-words",
+        metavar="N",
+        help="Summary length budget in words, 5 to 10000 (summary.max_words); below summary.min_words it lowers min_words to N too.",
+    ),
+]
 FactsOpt = Annotated[
     Optional[str],
     typer.Option(
@@ -140,12 +149,19 @@ IssueFormatOpt = Annotated[
     Optional[str], typer.Option("--format", "-f", metavar="FORMAT", autocompletion=lambda: ["html", "md"], help="html or md; default: from the -o suffix, else html.")
 ]
 TemplateOpt = Annotated[
-    Optional[Path], typer.Option("--template", metavar="FILE", help="A Jinja2 template to use instead of the built-in one (it may extend newsletter.html.j2 or newsletter.md.j2).")
+    Optional[Path],
+    typer.Option(
+        "--template",
+        metavar="FILE",
+        help="A Jinja2 template to use instead of the built-in one (it may extend newsletter.html.j2 or newsletter.md.j2); checked before any work; only for html or md output.",
+    ),
 ]
 TitleOpt = Annotated[Optional[str], typer.Option("--title", metavar="TEXT", help="The issue's heading (default: The day's stories).")]
 MaxFactsOpt = Annotated[int, typer.Option("--max-facts", metavar="N", help="Facts shown per story, most sources first; 0 shows all.")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print only warnings and errors on stderr.")]
 VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Also print details (the settings file read, timings, why BART is not used).")]
+RenderVerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Also print details (the digest read: its schema and story count).")]
+ConfigVerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Also print details (the settings file read).")]
 
 
 class _Console:
@@ -159,7 +175,7 @@ class _Console:
             raise typer.BadParameter("choose one of --quiet and --verbose")
         self.quiet = quiet
         self.verbose = verbose
-        self.tty = sys.stderr.isatty()
+        self.tty = sys.stderr is not None and sys.stderr.isatty()  # None: stderr closed (2>&-)
         self.started = time.perf_counter()
 
     def info(self, message: str) -> None:
@@ -187,7 +203,7 @@ class _Console:
             count = stats.get("stories", len(data.get("stories", data.get("clusters", []))))
             unit = "story" if count == 1 else "stories"
             articles = stats.get("articles", 0)
-            self.info(f"wrote {target}: {count} {unit} from {articles} article{'' if articles == 1 else 's'}, {stats.get('skipped', 0)} skipped, {seconds:.1f} s")
+            self.info(f"wrote {target}: {count} {unit} from {plural(articles, 'article')}, {stats.get('skipped', 0)} skipped, {seconds:.1f} s")
         else:
             self.info(f"wrote {target}: {data}, {seconds:.1f} s")
 
@@ -200,6 +216,11 @@ class _Console:
             yield lambda n=1: None
 
 
+def plural(count: int, word: str) -> str:
+    """``1 article``, ``2 articles``, ``0 articles``."""
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
 @contextlib.contextmanager
 def _errors() -> Iterator[None]:
     """Turn storyfold's own errors into one line on stderr and their exit code."""
@@ -209,7 +230,7 @@ def _errors() -> Iterator[None]:
         typer.echo(f"storyfold: error: {exc}", err=True)
         raise typer.Exit(exc.exit_code) from None
     except KeyboardInterrupt:  # Ctrl-C: no traceback; temporary files are removed on the way out
-        typer.echo(("\n" if sys.stderr.isatty() else "") + "storyfold: interrupted", err=True)
+        typer.echo(("\n" if sys.stderr is not None and sys.stderr.isatty() else "") + "storyfold: interrupted", err=True)
         raise typer.Exit(130) from None
 
 
@@ -247,8 +268,16 @@ def _settings(config: Path | None, console: "_Console | None" = None, **options:
         if value is None:
             continue
         flag, target = FLAGS[option]
+        if isinstance(value, str):
+            _check_text(flag, value)
         table, key = target.split(".")
         tables.setdefault(table, {})[key] = (flag, value)
+    summary = tables.get("summary", {})
+    if "max_words" in summary and isinstance(summary["max_words"][1], int) and summary["max_words"][1] < settings.summary.min_words:
+        # --max-words N below min_words asks for shorter summaries: the floor follows the budget down
+        summary["min_words"] = ("--max-words", summary["max_words"][1])
+        if console is not None:
+            console.detail(f"--max-words {summary['max_words'][1]} is below summary.min_words ({settings.summary.min_words}): min_words is lowered to it")
     for table, values in tables.items():
         try:
             updated = dataclasses.replace(getattr(settings, table), **{key: value for key, (_, value) in values.items()})
@@ -262,6 +291,20 @@ def _settings(config: Path | None, console: "_Console | None" = None, **options:
             raise ConfigError(f"{flags}{where}: {exc}", table=table, key=exc.key, value=exc.value) from None
         settings = dataclasses.replace(settings, **{table: updated})
     return settings
+
+
+def _check_text(flag: str, value: str | None) -> None:
+    """A text option must be UTF-8: bytes the terminal's encoding could not decode (kept by
+    Python as surrogates) would make the output unwritable. Exit 2, before any work."""
+    if value is None:
+        return
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        from cluster.errors import ConfigError
+
+        shown = os.fsencode(value).decode("utf-8", "backslashreplace")
+        raise ConfigError(f"{flag}: '{shown}' is not valid UTF-8 text; give it in UTF-8") from None
 
 
 def _facts_limit(value: str | None) -> int | None:
@@ -283,6 +326,10 @@ def _stdin_inputs(inputs: list[Path]) -> Iterator[list[Path]]:
         return
     if sum(str(path) == "-" for path in inputs) > 1:
         raise typer.BadParameter("- (stdin) can be given only once", param_hint="INPUT")
+    if sys.stdin is None:
+        from cluster.errors import InputPathError
+
+        raise InputPathError("input - reads stdin, but stdin is closed; give a file instead, or pipe JSONL into it")
     with tempfile.TemporaryDirectory(prefix="storyfold-stdin-") as folder:
         spooled = Path(folder) / "stdin.jsonl"
         with spooled.open("wb") as handle:
@@ -297,7 +344,7 @@ def _cluster(inputs: list[Path], settings, console: _Console):  # type: ignore[n
     started = time.perf_counter()
     with _stdin_inputs(inputs) as paths:
         ingested = load_articles(paths, settings.ingest, warn=console.warn, processes=settings.cluster.engine.processes)
-    console.info(f"read {len(ingested.articles)} articles ({len(ingested.skipped)} inputs skipped)")
+    console.info(f"read {plural(len(ingested.articles), 'article')} ({plural(len(ingested.skipped), 'input')} skipped)")
     _warn_if_no_articles(len(ingested.articles), len(ingested.skipped), console)
     console.detail(f"ingest took {time.perf_counter() - started:.1f} s")
     started = time.perf_counter()
@@ -310,7 +357,11 @@ def _cluster(inputs: list[Path], settings, console: _Console):  # type: ignore[n
 def _warn_if_no_articles(articles: int, skipped: int, console: _Console) -> None:
     """No articles is not an error (exit 0, an empty digest), but it is never silent."""
     if articles == 0:
-        inputs = f"all {skipped} inputs were skipped (listed in 'skipped')" if skipped else "the inputs hold no files to read"
+        inputs = (
+            ("the 1 input was skipped" if skipped == 1 else f"all {skipped} inputs were skipped") + " (listed in 'skipped')"
+            if skipped
+            else "the inputs hold no files to read"
+        )
         console.warn(f"no articles: {inputs}; the output has no stories")
 
 
@@ -348,7 +399,7 @@ def _run_with_store(inputs: list[Path], store: Path, settings, console: _Console
 
     with _stdin_inputs(inputs) as paths:
         ingested = load_articles(paths, settings.ingest, warn=console.warn, processes=settings.cluster.engine.processes)
-    console.info(f"read {len(ingested.articles)} articles ({len(ingested.skipped)} inputs skipped)")
+    console.info(f"read {plural(len(ingested.articles), 'article')} ({plural(len(ingested.skipped), 'input')} skipped)")
     _warn_if_no_articles(len(ingested.articles), len(ingested.skipped), console)
     summarizer = make_summarizer(settings.summary.summarizer, settings, notice=console.notice)
     generated_at = datetime.now(timezone.utc).isoformat(timespec="seconds") if timestamp else None
@@ -358,6 +409,36 @@ def _run_with_store(inputs: list[Path], store: Path, settings, console: _Console
     )
     console.info(f"{len(data['stories'])} {'story' if len(data['stories']) == 1 else 'stories'} written ({summarizer.method})")
     return data
+
+
+def _check_template(template: Path | None, fmt: str) -> None:
+    """Refuse ``--template`` for JSON output, and load and compile it for html or md, before any work (exit 2)."""
+    if template is None:
+        return
+    if fmt == "json":
+        from cluster.errors import ConfigError
+
+        raise ConfigError(
+            f"--template {template}: a template only applies to --format html|md, and this output is JSON; "
+            "add --format html or --format md (or give -o a name ending in .html or .md), or drop --template"
+        )
+    from .render import check_template
+
+    check_template(template, fmt)
+
+
+def _check_now(now: str | None) -> None:
+    """``--now``: a YYYY-MM-DD day, checked before any work (exit 2)."""
+    if now is None:
+        return
+    from cluster.errors import ConfigError
+
+    from .daily import parse_day
+
+    try:
+        parse_day(now)
+    except ConfigError:
+        raise ConfigError(f"--now: {now!r} is not a date; give it as YYYY-MM-DD") from None
 
 
 def _issue_format(fmt: str | None, output: Path | None, default: str) -> str:
@@ -423,27 +504,29 @@ def summarize_command(
     facts: FactsOpt = None,
     timestamp: TimestampOpt = False,
     fmt: FormatOpt = None,
+    template: TemplateOpt = None,
     engine: EngineOpt = None,
     address: AddressOpt = None,
     processes: ProcessesOpt = None,
     quiet: QuietOpt = False,
     verbose: VerboseOpt = False,
 ) -> None:
-    """Write digest.json (schema storyfold.digest/2) from a clusters.json."""
+    """Write digest.json (schema storyfold.digest/2) from a clusters.json (or, with --format, a newsletter issue)."""
     from .output import read_clustering
     from .writer import check_output
 
     console = _Console(quiet, verbose)
     chosen = _issue_format(fmt, output, "json")
     with _errors():
-        destination = check_output(output, [clusters, config])
+        destination = check_output(output, [clusters, config, template])
         settings = _settings(
             config, console, summarizer=summarizer, model=model, device=device, max_words=max_words,
             facts=_facts_limit(facts), engine=engine, address=address, processes=processes,
         )
+        _check_template(template, chosen)
         clustering = read_clustering(clusters, warn=console.warn)
         _warn_if_no_articles(len(clustering.articles), len(clustering.skipped), console)
-        _summarize_and_write(clustering, settings, console, timestamp, destination, chosen)
+        _summarize_and_write(clustering, settings, console, timestamp, destination, chosen, template)
 
 
 @app.command("run", cls=_Command, epilog=EXIT_CODES)
@@ -489,6 +572,8 @@ def run_command(
             max_words=max_words,
             facts=_facts_limit(facts),
         )
+        _check_template(template, chosen)
+        _check_now(now)
         if store is not None:
             _write(_run_with_store(inputs, store, settings, console, timestamp, now, all_stories), destination, chosen, console, template)
             return
@@ -509,7 +594,7 @@ def render_command(
     title: TitleOpt = None,
     max_facts: MaxFactsOpt = 5,
     quiet: QuietOpt = False,
-    verbose: VerboseOpt = False,
+    verbose: RenderVerboseOpt = False,
 ) -> None:
     """Render a digest as a newsletter issue: one self-contained HTML file, or Markdown."""
     from .output import write_json
@@ -523,6 +608,8 @@ def render_command(
 
     with _errors():
         destination = check_output(output, [digest, template])
+        _check_text("--title", title)
+        _check_template(template, chosen)
         data = read_digest(digest)
         console.detail(f"digest {digest}: schema {data.get('schema')}, {len(data['stories'])} stories")
         text = render_digest(data, chosen, template=template, title=title, max_facts=max_facts or None)
@@ -536,7 +623,7 @@ def config_command(
     config: ConfigOpt = None,
     output: OutputOpt = None,
     quiet: QuietOpt = False,
-    verbose: VerboseOpt = False,
+    verbose: ConfigVerboseOpt = False,
 ) -> None:
     """Print the settings in effect as documented TOML (the defaults when no settings file is found).
 
@@ -558,8 +645,24 @@ def config_command(
             console.closing(output, "settings")
 
 
+def _reserve_standard_streams() -> None:
+    """Point a standard descriptor (0, 1, 2) that was closed at start-up (``>&-``) at
+    /dev/null, so that no file the run opens gets its number (a later write to "stderr"
+    would land in it). ``sys.stdout`` and the others stay None: a command that needs
+    stdout or stdin says that it is closed."""
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            null = os.open(os.devnull, os.O_RDWR)
+            if null != fd:
+                os.dup2(null, fd)
+                os.close(null)
+
+
 def main() -> None:
     """Console-script entry point."""
+    _reserve_standard_streams()
     app()
 
 

@@ -41,7 +41,13 @@ class ConfigSource:
 
     def describe(self) -> str:
         """One line for messages, e.g. ``./storyfold.toml (the working folder)``."""
-        return "built-in defaults (no settings file found)" if self.path is None else f"{self.path} ({self.origin})"
+        if self.path is None:
+            return "built-in defaults (no settings file found)"
+        from cluster.text import escape_controls
+
+        # undecodable bytes of the name as \xNN, control characters escaped: the line stays one line of UTF-8
+        name = escape_controls(os.fsencode(self.path).decode("utf-8", "backslashreplace"))
+        return f"{name} ({self.origin})"
 
 
 def user_config_path(env: Mapping[str, str] | None = None) -> Path:

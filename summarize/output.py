@@ -467,8 +467,10 @@ def read_clustering(path: str | os.PathLike[str], *, warn: Callable[[str], None]
         text = path.read_text("utf-8-sig")
     except FileNotFoundError:
         raise InputPathError(f"clusters file {str(path)!r} does not exist") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputPathError(f"clusters file {str(path)!r} cannot be read: {exc}") from None
+    except OSError as exc:
+        raise InputPathError(f"clusters file {str(path)!r} cannot be read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:  # readable, but not JSON text: a malformed clusters.json, as render treats a digest
+        raise ContractError(f"{path}: not valid JSON: not UTF-8 text (byte {exc.start}: {exc.reason})") from None
     try:
         data = json.loads(text, parse_constant=_refuse_constant)
     except json.JSONDecodeError as exc:

@@ -40,6 +40,7 @@ __all__ = [
     "SourceLink",
     "read_digest",
     "issue_view",
+    "check_template",
     "render_digest",
     "safe_url",
     "escape_markdown",
@@ -222,7 +223,8 @@ def read_digest(path: str | Path) -> dict[str, Any]:
     """Read a digest.json (``-`` is stdin) and check that it is a storyfold digest.
 
     Raises:
-        RenderError: the file cannot be read, is not JSON, or is not a ``storyfold.digest/N``.
+        RenderError: exit code 2 when the file is missing or cannot be read (or stdin is
+            closed); 1 when it is not UTF-8 JSON or not a ``storyfold.digest/N``.
 
     Example:
         >>> read_digest("missing.json")  # doctest: +SKIP
@@ -230,16 +232,26 @@ def read_digest(path: str | Path) -> dict[str, Any]:
     import sys
 
     where = "stdin" if str(path) == "-" else str(path)
+    if str(path) == "-" and sys.stdin is None:
+        raise RenderError("digest - reads stdin, but stdin is closed; give the digest's file name", exit_code=2)
     try:
-        text = sys.stdin.read() if str(path) == "-" else Path(path).read_text("utf-8")
+        raw = sys.stdin.buffer.read() if str(path) == "-" else Path(path).read_bytes()
     except FileNotFoundError:
         raise RenderError(f"digest {where} does not exist", exit_code=2) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RenderError(f"digest {where} cannot be read: {exc}") from None
+    except OSError as exc:
+        raise RenderError(f"digest {where} cannot be read: {exc.strerror or exc}", exit_code=2) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise RenderError(f"digest {where} is not JSON: not UTF-8 text (byte {exc.start}: {exc.reason})") from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise RenderError(f"digest {where} is not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+    except RecursionError:
+        raise RenderError(f"digest {where} is not JSON this program can read: nested too deeply") from None
+    except ValueError as exc:  # a number past Python's integer-string limit
+        raise RenderError(f"digest {where} is not JSON this program can read: {' '.join(str(exc).split())[:200]}") from None
     check_digest(data, where)
     return data
 
@@ -541,6 +553,63 @@ def _environment(fmt: str, template: Path | None) -> Any:
     return env
 
 
+def _load(env: Any, path: Path | None, fmt: str) -> Any:
+    """The compiled template: the user's file ``path``, else the built-in one for ``fmt``.
+
+    Raises:
+        RenderError: exit code 2: the file is missing, not a file, unreadable, not UTF-8,
+            or not valid Jinja2.
+    """
+    import jinja2
+
+    if path is not None:
+        if not path.exists():
+            raise RenderError(f"template {path} does not exist", exit_code=2)
+        if not path.is_file():
+            raise RenderError(f"template {path} is not a file", exit_code=2)
+    try:
+        return env.get_template(path.name if path is not None else _TEMPLATES[fmt])
+    except jinja2.TemplateSyntaxError as exc:
+        raise RenderError(f"template {exc.filename or exc.name}: line {exc.lineno}: {exc.message}", exit_code=2) from None
+    except jinja2.TemplateNotFound:
+        raise RenderError(f"template {path} does not exist", exit_code=2) from None
+    except UnicodeDecodeError as exc:
+        raise RenderError(f"template {path}: not UTF-8 text (byte {exc.start}: {exc.reason})", exit_code=2) from None
+    except OSError as exc:
+        raise RenderError(f"template {path} cannot be read: {exc.strerror or exc}", exit_code=2) from None
+
+
+def check_template(template: str | Path, fmt: str = "html") -> None:
+    """Load and compile a user template, so that a missing or broken one is found before any work.
+
+    Raises:
+        RenderError: exit code 2: an unknown format, or a template that is missing, not a
+            file, unreadable, not UTF-8, or not valid Jinja2 (``line N: ...``).
+
+    Example:
+        >>> check_template("missing.j2")
+        Traceback (most recent call last):
+        ...
+        cluster.errors.RenderError: template missing.j2 does not exist
+    """
+    if fmt not in FORMATS:
+        raise RenderError(f"format {fmt!r} is not one of {', '.join(repr(f) for f in FORMATS)}", exit_code=2)
+    path = Path(template)
+    _load(_environment(fmt, path), path, fmt)
+
+
+def _template_line(exc: BaseException, path: Path) -> str:
+    """``line N: `` of the innermost traceback frame in the template file, else nothing."""
+    line = None
+    traceback = exc.__traceback__
+    target = str(path.name)
+    while traceback is not None:
+        if Path(traceback.tb_frame.f_code.co_filename).name == target:
+            line = traceback.tb_lineno
+        traceback = traceback.tb_next
+    return f"line {line}: " if line is not None else ""
+
+
 def render_digest(
     data: Mapping[str, Any],
     fmt: str = "html",
@@ -558,8 +627,10 @@ def render_digest(
     the ``link`` filter (``{{ name | link(url) }}``, made from safe URLs only).
 
     Raises:
-        RenderError: an unknown format, a digest that is not one, a template that is
-            missing (exit code 2) or fails.
+        RenderError: an unknown format, or a template that is missing or does not compile
+            (exit code 2, see :func:`check_template`); a digest that is not one, or a
+            template that fails while rendering: any exception its code raises, such as
+            ``{{ 1/0 }}`` (exit code 1, ``template FILE: line N: ZeroDivisionError: ...``).
 
     Example:
         >>> print(render_digest({"schema": "storyfold.digest/1", "stories": []}, "md").splitlines()[0])
@@ -571,14 +642,20 @@ def render_digest(
         raise RenderError(f"format {fmt!r} is not one of {', '.join(repr(f) for f in FORMATS)}", exit_code=2)
     check_digest(data)
     path = Path(template) if template is not None else None
-    if path is not None and not path.is_file():
-        raise RenderError(f"template {path} does not exist", exit_code=2)
-    env = _environment(fmt, path)
+    compiled = _load(_environment(fmt, path), path, fmt)
+    view = issue_view(data, title=title, max_facts=max_facts)
+    if path is None:  # the built-in template: an error other than Jinja's own is a bug and keeps its traceback
+        try:
+            return compiled.render(issue=view, digest=data)
+        except jinja2.TemplateError as exc:
+            raise RenderError(f"template {_TEMPLATES[fmt]}: {exc}") from None
     try:
-        compiled = env.get_template(path.name if path is not None else _TEMPLATES[fmt])
-        return compiled.render(issue=issue_view(data, title=title, max_facts=max_facts), digest=data)
-    except jinja2.TemplateSyntaxError as exc:
+        return compiled.render(issue=view, digest=data)
+    except jinja2.TemplateSyntaxError as exc:  # a template it extends or includes, loaded only now
         raise RenderError(f"template {exc.filename or exc.name}: line {exc.lineno}: {exc.message}", exit_code=2) from None
+    except RecursionError:
+        raise RenderError(f"template {path}: calls itself without end (maximum recursion depth exceeded)") from None
     except jinja2.TemplateError as exc:
-        raise RenderError(f"template {path or _TEMPLATES[fmt]}: {exc}") from None
-
+        raise RenderError(f"template {path}: {_template_line(exc, path)}{exc}") from None
+    except Exception as exc:  # the user's template code raised it: {{ 1/0 }}, {{ title + 5 }}
+        raise RenderError(f"template {path}: {_template_line(exc, path)}{type(exc).__name__}: {exc}") from None

@@ -1,11 +1,11 @@
 """Where the JSON goes: checking an output path before any work, and writing it safely.
 
 :func:`check_output` is called before a command reads anything. It refuses (exit code 2,
-:class:`~cluster.errors.OutputPathError`) an empty path, a folder, a path in a folder
-that is missing or where no file can be created, a block device or socket, a read-only
-file, a path that is one of the command's inputs, and a path inside an input folder
-that the next run over that folder would read as an article (a non-hidden name with a
-supported extension).
+:class:`~cluster.errors.OutputPathError`) stdout when it was closed at start-up (``>&-``),
+an empty path, a folder, a path in a folder that is missing or where no file can be
+created, a block device or socket, a read-only file, a path that is one of the command's
+inputs, and a path inside an input folder that the next run over that folder would read
+as an article (a non-hidden name with a supported extension).
 
 :func:`write_text` then writes:
 
@@ -78,7 +78,7 @@ def check_output(path: str | os.PathLike[str] | None, inputs: Iterable[str | os.
     output may not be one of them, nor a file that a walk of an input folder would read.
 
     Raises:
-        OutputPathError: the path cannot or must not be written (exit code 2).
+        OutputPathError: the path cannot or must not be written, or stdout is closed (exit code 2).
 
     Example:
         >>> check_output("-").kind
@@ -86,11 +86,11 @@ def check_output(path: str | os.PathLike[str] | None, inputs: Iterable[str | os.
         >>> check_output("/dev/null").kind
         'direct'
     """
-    if path is None:
+    if path is None or os.fspath(path) == "-":
+        if sys.stdout is None:  # started with fd 1 closed (``>&-``): nothing could be written
+            raise OutputPathError("cannot write to stdout: it is closed; give -o FILE, or run without closing stdout")
         return Destination("stdout", None, "stdout")
     raw = os.fspath(path)
-    if raw == "-":
-        return Destination("stdout", None, "stdout")
     shown = _shown(raw)
     if raw == "" or not raw.strip():
         raise OutputPathError(f"output path {shown} is empty: give a file name, or - for stdout")
@@ -192,12 +192,16 @@ def write_error(destination: Destination, exc: OSError) -> OutputWriteError:
 
 def _write_stdout(text: str) -> None:
     stream = sys.stdout
+    if stream is None:  # fd 1 was closed when the process started
+        raise OutputWriteError("cannot write to stdout: it is closed")
     try:
         stream.write(text)
         stream.flush()
     except OSError as exc:
         _silence(stream)
         raise OutputWriteError(f"cannot write to stdout: {exc.strerror or exc}") from None
+    except ValueError:  # the stream object was closed ("I/O operation on closed file")
+        raise OutputWriteError("cannot write to stdout: it is closed") from None
 
 
 def _silence(stream: io.TextIOBase | object) -> None:
