@@ -179,12 +179,16 @@ class Flag(Rule):
 
 @dataclass(frozen=True, slots=True)
 class Strings(Rule):
-    """A list of non-empty strings."""
+    """A list of non-empty strings; with ``at_least_one``, not the empty list."""
+
+    at_least_one: bool = False
 
     def describe(self, owner: Any = None) -> str:
-        return "a list of non-empty strings"
+        return "a list of one or more non-empty strings" if self.at_least_one else "a list of non-empty strings"
 
     def holds(self, value: Any, owner: Any) -> bool:
+        if self.at_least_one and not value:
+            return False
         return isinstance(value, tuple) and all(isinstance(v, str) and v.strip() for v in value)
 
 
@@ -250,9 +254,10 @@ def flag() -> Flag:
     return Flag()
 
 
-def strings() -> Strings:
-    """A list of non-empty strings."""
-    return Strings()
+def strings(*, at_least_one: bool = False) -> Strings:
+    """A list of non-empty strings; ``at_least_one``: the empty list is refused too (a
+    setting that nothing can work without, such as the keys an article's text is read from)."""
+    return Strings(at_least_one)
 
 
 def patterns() -> Patterns:

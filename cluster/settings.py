@@ -73,7 +73,7 @@ class IngestSettings:
     max_file_bytes: int = setting(50_000_000, integer(1, 2**40), "files are read whole into memory, 50_000_000 is the default")
     max_articles: int = setting(5_000_000, integer(1, 2**32), "one run holds at most 2**32 articles, so split larger inputs")
     boilerplate_patterns: tuple[str, ...] = setting(DEFAULT_BOILERPLATE, patterns(), "fix the pattern (Python re syntax) or remove it")
-    text_fields: tuple[str, ...] = setting(DEFAULT_FIELDS["text"], strings(), "list the record keys that hold the article's body")
+    text_fields: tuple[str, ...] = setting(DEFAULT_FIELDS["text"], strings(at_least_one=True), "list the record keys that hold the article's body")
     title_fields: tuple[str, ...] = setting(DEFAULT_FIELDS["title"], strings(), "list the record keys that hold the title")
     url_fields: tuple[str, ...] = setting(DEFAULT_FIELDS["url"], strings(), "list the record keys that hold the URL")
     date_fields: tuple[str, ...] = setting(DEFAULT_FIELDS["published"], strings(), "list the record keys that hold the publication date")
@@ -307,8 +307,8 @@ def build_table(cls: type, table: Mapping[str, Any], *, source: str, name: str) 
     for key in sorted(table):
         if key not in fields:
             close = difflib.get_close_matches(key, list(fields), n=1)
-            hint = f"did you mean {close[0]}? " if close else ""
-            raise ConfigError(f"{source}: [{name}] {key}: no such key; {hint}(known: {', '.join(sorted(fields))})", table=name, key=key)
+            hint = f"; did you mean {close[0]}?" if close else ""
+            raise ConfigError(f"{source}: [{name}] {key}: no such key{hint} (known: {', '.join(sorted(fields))})", table=name, key=key)
         if "rule" in fields[key].metadata:
             values[key] = _loose(table[key], hints[key])
         else:
@@ -337,10 +337,20 @@ def settings_from_tables(
             values[name] = build_table(tables[name], data[name], source=source, name=name)
         elif name not in other_tables:
             known = sorted(set(tables) | other_tables)
+            if not isinstance(data[name], Mapping):  # `x = 1` above every [table] line
+                raise ConfigError(f"{source}: {name}: {_top_level_key(name, tables)} (tables: {', '.join(known)})", key=name)
             close = difflib.get_close_matches(name, known, n=1)
-            hint = f"did you mean [{close[0]}]? " if close else ""
-            raise ConfigError(f"{source}: [{name}]: no such table; {hint}(known: {', '.join(known)})", table=name)
+            hint = f"; did you mean [{close[0]}]?" if close else ""
+            raise ConfigError(f"{source}: [{name}]: no such table{hint} (known: {', '.join(known)})", table=name)
     return result_cls(**values)
+
+
+def _top_level_key(key: str, tables: Mapping[str, type]) -> str:
+    """What to say of a key written outside any table: the tables that have such a key, if any."""
+    owners = sorted(name for name, cls in tables.items() if key in {f.name for f in dataclasses.fields(cls)})
+    if owners:
+        return f"a key outside any table; write it under {' or '.join(f'[{o}]' for o in owners)}"
+    return "a key outside any table, and no table has such a key; every setting is a key under its [table]"
 
 
 # Tables that belong to the summarize stage; cluster reads past them.

@@ -183,7 +183,10 @@ def test_a_missing_input_path_exits_2_naming_it(tmp_path: Path) -> None:
         ("[copies]\nthreshhold = 0.5\n", "[copies] threshhold: no such key; did you mean threshold?"),
         ("[copies]\nthreshold = 'high'\n", "[copies] threshold: 'high' must be a finite number from 0 to 1"),
         ("[copies]\nthreshold = 1.5\n", "bad.toml: [copies] threshold: 1.5 must be a finite number from 0 to 1; "),
-        ("[nonsense]\nx = 1\n", "bad.toml: [nonsense]: no such table; (known: bart, copies"),
+        ("[nonsense]\nx = 1\n", "bad.toml: [nonsense]: no such table (known: bart, copies"),
+        ("x = 1\n", "bad.toml: x: a key outside any table, and no table has such a key"),
+        ("threshold = 0.5\n", "bad.toml: threshold: a key outside any table; write it under [copies]"),
+        ("[ingest]\ntext_fields = []\n", "bad.toml: [ingest] text_fields: [] must be a list of one or more non-empty strings"),
         ("[copies\nthreshold = 0.5\n", "is not valid TOML"),
     ],
 )
