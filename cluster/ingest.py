@@ -54,15 +54,27 @@ class _Reader:
         self.warn = warn
         self.rules = Rules.of(settings)
         self.seen: dict[str, str] = {}
+        self.named: set[str] = set()  # ids that came from a file's name (its path without the extension)
         self.count = 0
         self.cleaner = _Cleaner(self.rules)
 
-    def accept(self, article: Article, where: str) -> Article | Skipped:
+    def accept(self, article: Article, where: str, named: bool = False) -> Article | Skipped:
+        """``article``, or the Skipped it makes (an id already taken, the article cap);
+        ``named``: its id is the file's path without the extension."""
         if article.id in self.seen:
-            return Skipped(where, f"duplicate id {article.id!r} (first seen in {self.seen[article.id]})")
+            first = self.seen[article.id]
+            if named and article.id in self.named:
+                return Skipped(
+                    where,
+                    f"duplicate id {article.id!r}: files {first} and {where} map to the same id (a file's id is its "
+                    f"path without the extension); {first} is kept: rename one of them, or give it an \"id\" field",
+                )
+            return Skipped(where, f"duplicate id {article.id!r} (first seen in {first})")
         if self.count >= self.settings.max_articles:
             return Skipped(where, f"article cap reached (ingest.max_articles = {self.settings.max_articles})")
         self.seen[article.id] = where
+        if named:
+            self.named.add(article.id)
         self.count += 1
         return article
 
@@ -99,14 +111,14 @@ class _Reader:
             for number, record in enumerate(parsed, start=1):
                 yield self.to_article(record, f"{rel}:{number}", f"{rel}:{number}")
         else:
-            yield self.to_article(parsed, default_id, rel)
+            yield self.to_article(parsed, default_id, rel, named=True)
 
-    def to_article(self, record: Any, default_id: str, where: str, prepared: Any = None) -> Article | Skipped:
+    def to_article(self, record: Any, default_id: str, where: str, prepared: Any = None, *, named: bool = False) -> Article | Skipped:
         try:
             article = record_to_article(record, default_id, self.rules, prepared, where=where, warn=self.warn)
         except SkipInput as skip:
             return Skipped(where, skip.reason)
-        return self.accept(article, where)
+        return self.accept(article, where, named=named and article.id == default_id)
 
     def read_jsonl(self, path: Path, rel: str) -> Iterator[Article | Skipped]:
         cap = self.settings.max_file_bytes
@@ -321,6 +333,59 @@ def _clashing(listed: list[list[tuple[Path, str, str | None]]], files: list[tupl
     return seen_elsewhere
 
 
+def _entry_key(path: Path, why: str | None) -> str:
+    """The real path of a listed entry: a file read through a link is its target; an entry
+    that is not read (a hidden name, a link to a folder) is itself, in its real folder."""
+    if why is None:
+        return os.path.realpath(path)
+    return os.path.join(os.path.realpath(path.parent), path.name)
+
+
+def _read_once(roots: list[Path], listed: list[list[tuple[Path, str, str | None]]]) -> tuple[list[list[tuple[Path, str, str | None]]], list[str]]:
+    """The listings with each real file kept under one input only, and a warning per input
+    that repeated another's files (``seeds ./seeds/``, or a folder and a file inside it).
+
+    A file listed by several inputs is kept where its relative path is longest (the
+    outermost folder, so its id does not depend on the order of the inputs; the first
+    such input on a tie). Files listed twice under one input (two links to one file) are
+    not touched here.
+    """
+    places: dict[str, list[tuple[int, int]]] = {}
+    for i, files in enumerate(listed):
+        for j, (path, _, why) in enumerate(files):
+            places.setdefault(_entry_key(path, why), []).append((i, j))
+    dropped: dict[int, dict[int, list[str]]] = {}  # input -> keeping input -> relative paths dropped
+    drop: set[tuple[int, int]] = set()
+    for where in places.values():
+        if len({i for i, _ in where}) < 2:
+            continue
+        keeper = min(where, key=lambda place: (-len(listed[place[0]][place[1]][1]), place[0]))[0]
+        for i, j in where:
+            if i != keeper:
+                drop.add((i, j))
+                dropped.setdefault(i, {}).setdefault(keeper, []).append(listed[i][j][1])
+    if not drop:
+        return listed, []
+    kept = [[entry for j, entry in enumerate(files) if (i, j) not in drop] for i, files in enumerate(listed)]
+    warnings = []
+    for i in sorted(dropped):
+        given = _display(str(roots[i]))
+        through = " and ".join(repr(_display(str(roots[k]))) for k in sorted(dropped[i]))
+        names = sorted(rel for rels in dropped[i].values() for rel in rels)
+        if through == repr(given):  # the same path, written alike (seeds and ./seeds/)
+            warnings.append(f"input {given!r} was given twice; {'it is' if not roots[i].is_dir() else 'each file is'} read once")
+        elif not roots[i].is_dir():
+            warnings.append(f"input {given!r} was given twice (the same file is read through input {through}); it is read once")
+        elif not kept[i]:
+            files = "its file is" if len(names) == 1 else f"its {len(names)} files are"
+            warnings.append(f"input {given!r} was given twice ({files} read through input {through}); each file is read once")
+        else:
+            shown = ", ".join(names[:3]) + (", ..." if len(names) > 3 else "")
+            count = "1 file" if len(names) == 1 else f"{len(names)} files"
+            warnings.append(f"input {given!r}: {count} ({shown}) also given through input {through}; each file is read once")
+    return kept, warnings
+
+
 def _root_labels(roots: list[Path]) -> list[str]:
     """A name per input that tells them apart: its folder's name (a file's own folder),
     with as many parent folders as it takes (``monday``, ``a/monday`` and ``b/monday``)."""
@@ -341,7 +406,10 @@ def iter_articles(
     """Stream articles and skips from files and folders, one input at a time.
 
     Inputs are read in the order given, each in sorted order, so the same inputs always
-    give the same stream. When two inputs yield the same relative path
+    give the same stream. A file that two inputs reach (the same folder given twice, or a
+    folder and a file inside it; compared by real path) is read once, under the input
+    where its relative path is longest, and ``warn`` says it was given twice. When two
+    inputs yield the same relative path
     (``monday/article.html`` and ``tuesday/article.html``), that path, and so the id of its
     article, is prefixed with the input's folder name (``monday/article``), with parent
     folders added while the names still clash. ``warn`` receives one line per problem (a
@@ -361,6 +429,11 @@ def iter_articles(
             raise InputPathError(f"input path {str(root)!r} does not exist")
     try:
         listed = [_listing(root) for root in roots]
+        if len(roots) > 1:  # the same file reached through two inputs is read once, under its usual id
+            listed, repeats = _read_once(roots, listed)
+            for message in repeats:
+                if warn:
+                    warn(message)
         for root, files, label in zip(roots, listed, _root_labels(roots)):
             clashing = _clashing(listed, files)
             for path, rel, why in files:
