@@ -16,9 +16,11 @@ LexiconUnavailableError  1    the VADER lexicon cannot be read
 StoreError               1    a story store cannot be used
 StoreBusyError           1    another run holds the story store
 RenderError              1    a digest or template cannot be rendered (2 for a
-                              missing file, unknown format or template syntax)
+                              missing or unreadable file, an unknown format, a
+                              template that does not load or compile)
 OutputPathError          2    ``-o`` is refused before any work (an input, a
-                              folder, a missing or unwritable folder)
+                              folder, a missing or unwritable folder, a closed
+                              stdout)
 OutputWriteError         1    writing the output failed (full disk, read-only)
 Interrupted              130  the run was interrupted (Ctrl-C)
 ======================== ==== ===================================================
@@ -120,8 +122,9 @@ class StoreBusyError(StoreError):
 class RenderError(StoryfoldError):
     """A digest cannot be read or a template cannot be rendered.
 
-    Exit code 1 for a digest that breaks its contract or a template that fails while
-    rendering; 2 for a usage error (a missing file, an unknown format, a template with a
+    Exit code 1 for a digest that breaks its contract (not UTF-8, not JSON, not a digest)
+    or a template that fails while rendering; 2 for a usage error found before any work (a
+    missing or unreadable file, an unknown format, a template that is not UTF-8 or has a
     syntax error).
     """
 
