@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import os
 import tomllib
 import typing
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from .constraints import aliases, check_settings, flag, integer, invalid, number
 from .errors import ConfigError
 from .fields import DEFAULT_FIELDS
 from .stubs import DEFAULT_STUB_PATTERNS
+from .text import escape_controls
 
 __all__ = [
     "IngestSettings",
@@ -224,16 +226,19 @@ def read_toml(path: str | Path) -> dict[str, Any]:
     A UTF-8 byte order mark is accepted (and ignored), as in the JSON inputs.
     """
     path = Path(path)
+    shown = escape_controls(os.fsencode(path).decode("utf-8", "backslashreplace"))  # one line, whatever the name holds
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except FileNotFoundError:
-        raise ConfigError(f"config file {path} does not exist") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"config file {path} cannot be read: {exc}") from None
+        raise ConfigError(f"config file {shown} does not exist") from None
+    except OSError as exc:
+        raise ConfigError(f"config file {shown} cannot be read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"config file {shown} cannot be read: {exc}") from None
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"config file {path} is not valid TOML: {exc}") from None
+        raise ConfigError(f"config file {shown} is not valid TOML: {exc}") from None
 
 
 def _coerce(value: Any, annotation: Any, where: str) -> Any:
