@@ -332,8 +332,13 @@ def _stdin_inputs(inputs: list[Path]) -> Iterator[list[Path]]:
         raise InputPathError("input - reads stdin, but stdin is closed; give a file instead, or pipe JSONL into it")
     with tempfile.TemporaryDirectory(prefix="storyfold-stdin-") as folder:
         spooled = Path(folder) / "stdin.jsonl"
-        with spooled.open("wb") as handle:
-            shutil.copyfileobj(sys.stdin.buffer, handle)
+        try:
+            with spooled.open("wb") as handle:
+                shutil.copyfileobj(sys.stdin.buffer, handle)
+        except OSError as exc:  # stdin is a folder (< /), or no room for its copy
+            from cluster.errors import InputPathError
+
+            raise InputPathError(f"input - (stdin) cannot be read: {exc.strerror or exc}") from None
         yield [spooled if str(path) == "-" else path for path in inputs]
 
 
