@@ -263,7 +263,7 @@ def story_sentences(articles: Sequence[Article], settings: "Settings") -> list[S
     for strict in (True, False):
         out: list[Sentence] = []
         for article in sorted(articles, key=lambda a: a.id):
-            for position, text in enumerate(split_sentences(article.text, settings.sentences, strict=strict)):
+            for position, text in enumerate(split_sentences(article.text, settings.sentences, strict=strict, title=article.title)):
                 out.append(Sentence(text=text, article_id=article.id, position=position))
         if out:
             break

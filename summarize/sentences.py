@@ -168,12 +168,15 @@ def _bounded_lines(text: str, max_chars: int) -> list[str]:
     return lines
 
 
-def _prose_lines(text: str, settings: SentenceSettings, strict: bool = True) -> list[str]:
+def _prose_lines(text: str, settings: SentenceSettings, strict: bool = True, title: str | None = None) -> list[str]:
+    headline = _line_key(normalize(title)) if title else None
     furniture_free = []
     for line in _bounded_lines(normalize(text), settings.max_chars):
         line = _without_date_stamp(_CREDIT.sub(" ", line).strip())
         if line and _boilerplate(line):
             continue
+        if headline and line and _line_key(line) == headline:
+            continue  # the page's headline repeated above the text: joined to the lead, it would make a run-on
         if _BYLINE.match(line) and len(line.split()) <= _BYLINE_MAX_WORDS:
             continue
         furniture_free.append(line)  # blank lines stay: they end paragraphs
@@ -183,6 +186,11 @@ def _prose_lines(text: str, settings: SentenceSettings, strict: bool = True) -> 
             continue  # a headline, caption or menu entry: no full stop
         lines.append(" ".join(line.split()))  # joined lines are stripped: the same as re.sub(r"\s+", " ", line)
     return lines
+
+
+def _line_key(line: str) -> str:
+    """A line as a headline is compared: words only, case folded."""
+    return " ".join(line.casefold().split())
 
 
 def _keep(sentence: str, settings: SentenceSettings, strict: bool = True) -> bool:
@@ -223,11 +231,13 @@ def is_truncated(sentence: str) -> bool:
     return sentence.endswith(_CUT_ENDINGS) and bool(_TRUNCATED.search(sentence))
 
 
-def split_sentences(text: str, settings: SentenceSettings, *, strict: bool = True) -> list[str]:
+def split_sentences(text: str, settings: SentenceSettings, *, strict: bool = True, title: str | None = None) -> list[str]:
     """Split article text into clean, complete sentences.
 
     ``strict=False`` keeps lines without a full stop and fragments (still within the
-    word limits): the fallback for a text with no complete sentence at all.
+    word limits): the fallback for a text with no complete sentence at all. A line that
+    repeats ``title`` (the article's headline, as pages put it above the text; compared
+    by words, case folded) is dropped, so it is never joined to the lead as a run-on.
 
     Example:
         >>> from summarize.settings import SentenceSettings
@@ -236,7 +246,7 @@ def split_sentences(text: str, settings: SentenceSettings, *, strict: bool = Tru
         ['The Senate passed the bill on Friday.', 'It now goes to the House for a vote.']
     """
     sentences: list[str] = []
-    for line in _prose_lines(text, settings, strict):
+    for line in _prose_lines(text, settings, strict, title):
         for raw in segment(line):
             sentence = strip_dateline(raw.strip())
             if sentence and _keep(sentence, settings, strict):

@@ -85,3 +85,20 @@ def test_loaded_wording_scores_higher_than_neutral_wording() -> None:
     loaded = subjectivity("The council's disgraceful, corrupt budget is a shameful disaster!")
     assert neutral == 0.0
     assert 0.0 < loaded <= 1.0
+
+
+HEADLINE = "Central bank raises its key interest rate to 16 percent as inflation climbs"
+LEAD = "The central bank raised its key interest rate by 100 basis points to 16 percent on Friday, the regulator said."
+
+
+@pytest.mark.parametrize("shown", [HEADLINE, HEADLINE.upper(), "  " + HEADLINE.replace(" ", "  ") + " "])
+def test_the_headline_repeated_above_the_text_is_never_joined_to_the_lead(shown: str) -> None:
+    text = f"{shown}\n{LEAD}\nThe decision came amid accelerating inflation and a weaker currency in recent months."
+    sentences = split_sentences(text, SETTINGS, title=HEADLINE)
+    assert sentences[0] == LEAD
+    assert not any(HEADLINE.casefold() in s.casefold() for s in sentences)
+
+
+def test_a_sentence_that_only_opens_like_the_headline_is_kept() -> None:
+    text = f"{HEADLINE}, the central bank said on Friday after a two-day meeting of its board."
+    assert split_sentences(text, SETTINGS, title=HEADLINE) == [text]
