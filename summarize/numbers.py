@@ -150,13 +150,38 @@ def _parse(num: str) -> Decimal | None:
         return None
 
 
+# Capitalised words that a figure after them dates rather than names ("March 12", "Friday 3").
+_CALENDAR = frozenset(
+    """january february march april may june july august september october november december jan feb mar apr jun jul
+    aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday""".split()
+)
+
+
 def _key(text: str, start: int, end: int) -> str:
-    """The content word a figure counts: the next word unless it is a stop word, else the previous one."""
+    """The content word a figure counts: the next word unless it is a stop word, else the
+    previous one; "" for a figure that is part of a name ("Python 3.5", "Windows 11",
+    "Boeing 737", "Python 3.5, 3.6 and 3.7"): one written right after a capitalised word
+    that is no month or weekday and does not open the sentence (or in a list of such
+    figures), which labels a thing rather than counts it."""
+    window = text[max(0, start - 40) : start]
+    before = [w for w in _WORD.finditer(window) if w.group(0).lower() not in _STOP]
+    word = before[-1].group(0) if before else ""
+    if (
+        word[:1].isupper()
+        and word.lower() not in _CALENDAR
+        and _LABEL_GAP.fullmatch(window[before[-1].end() :])
+        and not _OPENING.fullmatch(text[: max(0, start - 40) + before[-1].start()])  # "About 20 people": no name
+    ):
+        return ""  # a model, version or route number right after its name: a label, not a count to compare
     after = _WORD.search(text, end, min(len(text), end + 40))
     if after and after.group(0).lower() not in _STOP and after.start() - end <= 3:
         return _singular(after.group(0))
-    before = [w for w in _WORD.findall(text[max(0, start - 40) : start]) if w.lower() not in _STOP]
-    return _singular(before[-1]) if before else ""
+    return _singular(word) if word else ""
+
+
+# Between a name and the figures that label it: space, or earlier labels of a list ("3.5, 3.6, and ").
+_OPENING = re.compile(r"(?:.*[.!?:;]\s+)?[\s\"'“‘(\[-]*", re.S)  # all that may come before a sentence's first word
+_LABEL_GAP = re.compile(r"\s+(?:[\d.+]+,?\s+(?:(?:and|or)\s+)?)*")
 
 
 def _singular(word: str) -> str:

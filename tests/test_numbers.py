@@ -58,3 +58,31 @@ def test_figures_written_differently_make_one_two_source_fact() -> None:
         Settings(),
     )
     assert sorted(f.source_count for f in facts) == [2, 2]
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("At the time, Python 3.5, 3.6, and 3.7 were released.", "Most of the problems stemmed from changes between Python 2.7 and 3.5+."),
+        ("The update reached Windows 11 machines first.", "The update reached Windows 10 machines first."),
+        ("Flights on the Boeing 737 were grounded.", "Flights on the Boeing 787 were grounded."),
+    ],
+)
+def test_numbers_that_label_a_named_thing_are_no_dispute(a: str, b: str) -> None:
+    assert conflicting_figures(figures(a), figures(b)) == ()
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "keys"),
+    [
+        ("The storm killed 12 people.", "The storm killed 15 people.", ("people",)),
+        ("Republicans currently hold 53 seats.", "Republicans currently hold 51 seats.", ("seat",)),
+        ("The vote was set for March 12.", "The vote was set for March 15.", ("march",)),
+    ],
+)
+def test_counts_and_dates_after_a_capitalised_word_still_conflict(a: str, b: str, keys: tuple[str, ...]) -> None:
+    assert conflicting_figures(figures(a), figures(b)) == keys
+
+
+def test_a_count_after_the_opening_word_of_a_sentence_is_still_a_count() -> None:
+    assert [f.key for f in figures("Approximately 20 students walked out. About 300 people marched.")] == ["student", "people"]
