@@ -17,7 +17,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from .corpus import settle_articles
 from .errors import InputPathError
-from .parsers import Warn, decode_bytes, parse_html, parse_json, parse_json_line, parse_markdown, parse_plain
+from .parsers import Warn, decode_bytes, parse_html, parse_json, parse_json_line, parse_markdown, parse_plain, utf8_lines
 from .pools import process_limit, process_pool, usable_cores
 from .records import Rules, SkipInput, prepare_text, record_text, record_to_article
 from .settings import IngestSettings
@@ -100,7 +100,7 @@ class _Reader:
             data = path.read_bytes()
             if not data.strip():
                 raise SkipInput("empty file")
-            parsed = PARSERS[suffix](decode_bytes(data, rel, self.warn))
+            parsed = PARSERS[suffix](decode_bytes(data, rel, self.warn, html=PARSERS[suffix] is parse_html))
         except SkipInput as skip:
             yield Skipped(rel, skip.reason)
             return
@@ -134,7 +134,7 @@ class _Reader:
         batch: list[tuple[str, Any]] = []
         pending: tuple[list[tuple[str, Any]], Callable[[], list[Any]]] | None = None
         with handle:
-            for number, line, oversize in _bounded_lines(handle, cap):
+            for number, line, oversize in _bounded_lines(utf8_lines(handle), cap):
                 where = f"{rel}:{number}"
                 if oversize:
                     produced = True
@@ -413,7 +413,7 @@ def iter_articles(
     (``monday/article.html`` and ``tuesday/article.html``), that path, and so the id of its
     article, is prefixed with the input's folder name (``monday/article``), with parent
     folders added while the names still clash. ``warn`` receives one line per problem (a
-    skipped input, a cp1252 fallback, an unreadable date).
+    skipped input, a guessed text encoding, an unreadable date).
 
     Raises:
         InputPathError: an input path does not exist.

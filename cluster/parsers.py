@@ -3,8 +3,8 @@
 Plain functions with no state: :func:`parse_plain` (.txt), :func:`parse_markdown` (.md),
 :func:`parse_html` (.html, .htm) and :func:`parse_json` (.json) each take a file's decoded
 text and return one record (a ``dict``) or, for a JSON list, the list of its items;
-:func:`parse_json_line` reads one JSONL line. :func:`decode_bytes` turns a file's bytes
-into text first. A parser that finds nothing to read raises
+:func:`parse_json_line` reads one JSONL line. :func:`decode_bytes`
+(:mod:`cluster.charsets`) turns a file's bytes into text first. A parser that finds nothing to read raises
 :class:`~cluster.records.SkipInput` with the reason. Records become articles in
 :func:`cluster.records.record_to_article`.
 """
@@ -14,43 +14,16 @@ from __future__ import annotations
 import json
 from typing import Any, Callable
 
+from .charsets import decode_bytes, utf8_lines
 from .records import SkipInput
 from .text import STOP_WORDS, word_tokens
 
-__all__ = ["decode_bytes", "parse_plain", "parse_markdown", "parse_html", "parse_json", "parse_json_line"]
+__all__ = ["decode_bytes", "utf8_lines", "parse_plain", "parse_markdown", "parse_html", "parse_json", "parse_json_line"]
 
 Warn = Callable[[str], None]
 
 _HEADLINE_WORDS = 20
 _SENTENCE_END = tuple(".!:;,\"”")
-
-
-def decode_bytes(data: bytes, where: str, warn: Warn | None) -> str:
-    """``data`` as text: UTF-8 (a byte order mark dropped), else cp1252, with a line to ``warn`` naming ``where``.
-
-    Raises:
-        SkipInput: NUL bytes in the first 8 KiB (a binary file), or bytes neither UTF-8 nor cp1252.
-
-    Example:
-        >>> decode_bytes("Café".encode("cp1252"), "a.txt", print)
-        a.txt: not valid UTF-8, decoded as cp1252
-        'Café'
-    """
-    if b"\x00" in data[:8192]:
-        raise SkipInput("binary file (NUL bytes)")
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        text = data.decode("cp1252")
-    except UnicodeDecodeError as exc:
-        raise SkipInput(f"undecodable bytes: not UTF-8 and not cp1252 (byte {exc.start})") from None
-    if warn:
-        warn(f"{where}: not valid UTF-8, decoded as cp1252")
-    return text
 
 
 def parse_plain(text: str) -> dict[str, Any]:

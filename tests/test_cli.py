@@ -125,7 +125,7 @@ BAD_INPUTS = {
     "empty.txt": (b"", "empty file"),
     "blank.md": (b"\n  \n\t\n", "empty file"),
     "binary.txt": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00", "binary file"),
-    "undecodable.txt": (b"Title\n\x81\x8d\x8f bytes \x90\x9d", "undecodable bytes"),
+    "undecodable.txt": (b"Title\n" + bytes(range(0x80, 0x100)), "undecodable bytes"),
     "malformed.json": (b'{"id": "m", "text": "unterminated', "malformed JSON"),
     "notext.json": (b'{"id": "nt", "title": "Only a title"}', "no text"),
     "dup.json": (b'{"id": "good", "text": "A second article that reuses the id of another one in the corpus."}', "duplicate id"),
