@@ -7,6 +7,12 @@ zero-width characters that make one name look like two. :func:`clean_markup` tur
 text into plain text; :func:`clean_inline` does the same for one-line values (titles,
 publisher names). Both are pure functions of their input.
 
+Only real tags are stripped: a known HTML element name (:data:`HTML_ELEMENTS`, or a
+namespaced or custom name such as ``<o:p>``), with every attribute given a value unless it
+is a boolean one (:data:`BOOLEAN_ATTRIBUTES`); comments, ``<!DOCTYPE>`` and ``<?xml?>``. So
+"A<B and C>D", "a<b with b>c" and "<<we deserved it>>" are text. A :class:`PlainText` (a
+``.txt`` file) has no tags stripped at all unless it holds HTML (:func:`holds_markup`).
+
 The order, repeated until nothing changes (at most :data:`MAX_ROUNDS` rounds, so markup
 escaped many times over is still removed): NFKC (full-width
 ``＜`` is ``<``) → CDATA unwrapped → comments, processing instructions and tags stripped
@@ -24,7 +30,7 @@ import re
 
 from .text import normalize
 
-__all__ = ["MAX_ROUNDS", "clean_markup", "clean_inline"]
+__all__ = ["MAX_ROUNDS", "HTML_ELEMENTS", "BOOLEAN_ATTRIBUTES", "PlainText", "clean_markup", "clean_inline", "holds_markup"]
 
 #: Most rounds of tag stripping and entity decoding. Every round that changes the text
 #: also shortens it (a tag or entity becomes one character or none), so this only bounds
@@ -33,24 +39,55 @@ MAX_ROUNDS = 32
 
 _CDATA = re.compile(r"<!\[CDATA\[(.*?)(?:\]\]>|$)", re.S)
 _CDATA_END = re.compile(r"\]\]>")
-# Elements whose content is never text (with the content), comments, <!DOCTYPE>, <?xml?>.
-_HIDDEN = re.compile(
-    r"<(script|style|iframe|noscript|template|svg|math|object|head)\b.*?(?:</\1\s*>|$)|<!--.*?(?:-->|$)|<[!?][^<>]*>?",
-    re.S | re.I,
+
+#: The element names a tag is recognised by (HTML's, current and obsolete, lower case).
+#: A name with ``:`` or ``-`` (``<o:p>``, ``<fb:like>``, ``<my-widget>``) is a tag too.
+HTML_ELEMENTS = frozenset(
+    """a abbr acronym address applet area article aside audio b base basefont bdi bdo bgsound big blink
+    blockquote body br button canvas caption center cite code col colgroup data datalist dd del details dfn
+    dialog dir div dl dt em embed fieldset figcaption figure font footer form frame frameset h1 h2 h3 h4 h5
+    h6 head header hgroup hr html i iframe img input ins isindex kbd keygen label legend li link listing main
+    map mark marquee math menu menuitem meta meter nav nobr noembed noframes noscript object ol optgroup
+    option output p param picture plaintext portal pre progress q rb rp rt rtc ruby s samp script search
+    section select slot small source spacer span strike strong style sub summary sup svg table tbody td
+    template textarea tfoot th thead time title tr track tt u ul var video wbr xmp""".split()
 )
+#: Attributes written without a value (``<td nowrap>``); any other attribute of a tag has
+#: ``=value``. So ``<B and C>`` in "A<B and C>D" is text, not a ``<b>`` tag.
+BOOLEAN_ATTRIBUTES = frozenset(
+    """allowfullscreen async autofocus autoplay checked compact controls default defer disabled
+    formnovalidate hidden inert ismap itemscope loop multiple muted nomodule noresize noshade novalidate
+    nowrap open playsinline readonly required reversed selected truespeed""".split()
+)
+_ATTRIBUTE = r"""[^\s<>"'/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s<>"'`=]+))?"""
+_ATTRIBUTE_NAME = re.compile(r"""\s*([^\s<>"'/=]+)(\s*=)?(?:\s*(?:"[^"]*"|'[^']*'|[^\s<>"'`=]+))?""")
+_NAME = r"[A-Za-z][A-Za-z0-9:-]*"
+_HIDDEN_NAMES = "script|style|iframe|noscript|template|svg|math|object|head"
+# Elements whose content is never text (with the content).
+_HIDDEN = re.compile(rf"<({_HIDDEN_NAMES})((?:\s+{_ATTRIBUTE})*)\s*/?>.*?(?:</\1\s*>|$)", re.S | re.I)
+# Comments (to the text's end when unclosed), <!DOCTYPE …>, <?xml …?>.
+_DECLARATION = re.compile(r"<!--.*?(?:-->|$)|<![A-Za-z][^<>]*>|<\?[A-Za-z][^<>]*>", re.S)
+# Any tag; _tag decides whether it is a real one (a known name, attributes with values).
+_TAG = re.compile(rf"<(/?)({_NAME})((?:\s+{_ATTRIBUTE})*)\s*/?>")
+# Debris of an end tag: '</ >', '<//>'.
+_END_DEBRIS = re.compile(r"</[^<>A-Za-z0-9]*>")
 # Inline elements: removed without a gap ("wo<b>r</b>d" stays one word).
-_INLINE_TAG = re.compile(
-    r"</?(?:a|abbr|b|bdi|bdo|cite|code|data|del|dfn|em|font|i|ins|kbd|mark|q|s|samp|small|span|strong|sub|sup|time|u|var|wbr)\b[^<>]*>",
-    re.I,
+_INLINE = frozenset(
+    "a abbr b bdi bdo cite code data del dfn em font i ins kbd mark q s samp small span strong sub sup time u var wbr".split()
 )
 # Block elements: a line break (paragraphs stay apart for sentence splitting).
-_BLOCK_TAG = re.compile(
-    r"</?(?:p|br|div|li|ul|ol|h[1-6]|tr|table|blockquote|article|section|header|footer|figure|figcaption|dd|dt|dl|pre|hr|aside|main|nav)\b[^<>]*>",
+_BLOCK = frozenset(
+    """p br div li ul ol h1 h2 h3 h4 h5 h6 tr table blockquote article section header footer figure
+    figcaption dd dt dl pre hr aside main nav""".split()
+)
+# A tag cut off at the very end of a text (an excerpt cut mid-tag): '<a href="x' or '<p class=x'.
+_CUT_TAG = re.compile(rf"<(/?)({_NAME})((?:\s+[^\s<>=]+(?:=(?:\"[^\"]*\"?|'[^']*'?|[^\s<>]*))?)*)\s*/?$")
+# What makes a plain text (a .txt file) hold HTML: a comment, doctype or CDATA section, an
+# end tag or a void element (<br>, <img …>) of a known element.
+_HOLDS_MARKUP = re.compile(
+    rf"<!--|<!doctype\b|<!\[CDATA\[|</({_NAME})\s*>|<(br|hr|img|wbr|meta|link|input)\b((?:\s+{_ATTRIBUTE})*)\s*/?>",
     re.I,
 )
-_OTHER_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?>|</[^<>]*>")
-# A tag cut off at the very end of a text (an excerpt cut mid-tag): '<a href="x' or '<p class=x'.
-_CUT_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9:-]*(?:\s+[^\s<>=]+(?:=(?:\"[^\"]*\"?|'[^']*'?|[^\s<>]*))?)*\s*/?$")
 _MARKDOWN_LINK = re.compile(r"(!?)\[([^\[\]\n]{0,500})\]\(\s*<?([^()\s<>]*(?:\([^()\s]*\)[^()\s<>]*)*)>?(?:\s+\"[^\"\n]*\")?\s*\)")
 # Script and data URLs, written with any spacing or case ("java\tscript:", "JaVaScRiPt:").
 _UNSAFE_URL = re.compile(
@@ -63,6 +100,14 @@ _UNSAFE_SCHEME_END = re.compile(r"(?:(?:j\s*a\s*v\s*a|v\s*b)\s*s\s*c\s*r\s*i\s*p
 _BLANK_LINES = re.compile(r"\n[ \t]*(?:\n[ \t]*){2,}")
 _LINE_SPACE = re.compile(r"[ \t]*\n[ \t]*")
 _ANY_SPACE = re.compile(r"\s+")
+
+
+class PlainText(str):
+    """A text known to be plain (a ``.txt`` file's title and text): :func:`clean_markup`
+    strips no tags from it unless it holds HTML (:func:`holds_markup`), so a ``<`` or ``>``
+    in prose stays."""
+
+    __slots__ = ()
 
 
 def clean_markup(text: str) -> str:
@@ -85,12 +130,13 @@ def clean_markup(text: str) -> str:
     """
     if not text:
         return ""
+    strip = not isinstance(text, PlainText) or holds_markup(text)
     for _ in range(MAX_ROUNDS):
         before = text
         text = normalize(text) if not text.isascii() else text
-        if "<" in text:
+        if strip and "<" in text:
             text = _strip_tags(text)
-        if "]]>" in text:
+        if strip and "]]>" in text:
             text = _CDATA_END.sub("", text)
         if "&" in text:
             text = html.unescape(text)
@@ -140,13 +186,70 @@ def clean_inline(text: str | None) -> str | None:
 def _strip_tags(text: str) -> str:
     if "<![" in text:
         text = _CDATA.sub(lambda m: m.group(1), text)
-    text = _HIDDEN.sub(" ", text)
-    text = _INLINE_TAG.sub("", text)
-    text = _BLOCK_TAG.sub("\n", text)
-    text = _OTHER_TAG.sub(" ", text)
+    text = _HIDDEN.sub(_hidden, text)
+    text = _DECLARATION.sub(" ", text)
+    text = _TAG.sub(_tag, text)
+    if "</" in text:
+        text = _END_DEBRIS.sub(" ", text)
     if "<" in text[-300:]:
-        text = _CUT_TAG.sub("", text)
+        text = _CUT_TAG.sub(_cut_tag, text)
     return text
+
+
+def _real_tag(name: str, attributes: str, closing: bool) -> bool:
+    """Whether a tag-shaped string is a tag: a known element name (or a namespaced or custom
+    one), no attributes on an end tag, and every attribute with a value unless boolean."""
+    name = name.lower()
+    if name not in HTML_ELEMENTS and ":" not in name and "-" not in name:
+        return False
+    if not attributes.strip():
+        return True
+    if closing:
+        return False
+    for found in _ATTRIBUTE_NAME.finditer(attributes):
+        if found.group(2) is None and found.group(1).lower() not in BOOLEAN_ATTRIBUTES:
+            return False
+    return True
+
+
+def _hidden(match: re.Match[str]) -> str:
+    return " " if _real_tag(match.group(1), match.group(2), False) else match.group(0)
+
+
+def _tag(match: re.Match[str]) -> str:
+    closing, name, attributes = match.group(1), match.group(2), match.group(3)
+    if not _real_tag(name, attributes, bool(closing)):
+        return match.group(0)
+    name = name.lower()
+    return "" if name in _INLINE else "\n" if name in _BLOCK else " "
+
+
+def _cut_tag(match: re.Match[str]) -> str:
+    """A tag cut off at the text's end, when it is one: a known element with an attribute begun."""
+    name = match.group(2).lower()
+    known = name in HTML_ELEMENTS or ":" in name or "-" in name
+    return "" if known and "=" in match.group(3) or known and match.group(1) else match.group(0)
+
+
+def holds_markup(text: str) -> bool:
+    """Whether a plain text (a .txt file's) holds HTML: a comment, doctype or CDATA section,
+    an end tag of a known element (``</p>``) or a void element (``<br>``, ``<img src=…>``).
+    A ``<`` or ``>`` alone ("A<B and C>D", "<<we deserved it>>") is not markup.
+
+    Example:
+        >>> holds_markup("If A<B and C>D the law applies"), holds_markup("Line one<br>line two")
+        (False, True)
+    """
+    if "<" not in text:
+        return False
+    for found in _HOLDS_MARKUP.finditer(text):
+        name = found.group(1)
+        if name is not None:
+            if _real_tag(name, "", True):
+                return True
+        elif found.group(2) is None or _real_tag(found.group(2), found.group(3) or "", False):
+            return True
+    return False
 
 
 def _link_text(match: re.Match[str]) -> str:

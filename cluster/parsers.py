@@ -15,6 +15,7 @@ import json
 from typing import Any, Callable
 
 from .charsets import decode_bytes, utf8_lines
+from .markup import PlainText
 from .records import SkipInput
 from .text import STOP_WORDS, word_tokens
 
@@ -29,6 +30,9 @@ _SENTENCE_END = tuple(".!:;,\"”")
 def parse_plain(text: str) -> dict[str, Any]:
     """A plain-text file: its headline line (see :func:`_headline_index`) is the title, the lines after it the text.
 
+    Both are :class:`~cluster.markup.PlainText`: no tags are stripped from them unless the
+    file holds HTML (:func:`cluster.markup.holds_markup`), so "A<B and C>D" stays.
+
     Raises:
         SkipInput: the file has no non-blank line.
 
@@ -36,7 +40,8 @@ def parse_plain(text: str) -> dict[str, Any]:
         >>> parse_plain("Storm floods Metropolis\\n\\nA storm flooded Metropolis today.")
         {'title': 'Storm floods Metropolis', 'text': '\\nA storm flooded Metropolis today.'}
     """
-    return _plain_record(text, markdown=False)
+    record = _plain_record(text, markdown=False)
+    return {key: PlainText(value) if isinstance(value, str) else value for key, value in record.items()}
 
 
 def parse_markdown(text: str) -> dict[str, Any]:

@@ -1,10 +1,16 @@
 """Markup cleaning: what feeds and scrapers leave in titles and texts never reaches a digest."""
 
+import json
 import re
+from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
-from cluster.markup import clean_inline, clean_markup
+from cluster.markup import PlainText, clean_inline, clean_markup, holds_markup
+from summarize.cli import app
+
+DATA = Path(__file__).parent / "data"
 
 _RESIDUE = re.compile(r"<[A-Za-z/!?]|CDATA|\]\]>|&(?:[a-z]+|#\d+|#x[0-9a-f]+);|javascript:|data:image", re.I)
 
@@ -54,3 +60,57 @@ def test_markup_only_text_is_empty_and_inline_none():
 
 def test_inline_is_one_line():
     assert clean_inline("<h1>Ferry\nservice</h1>\n\n suspended") == "Ferry service suspended"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "If A<B and C>D then the law applies",
+        "The coach said <<we deserved it>> in French.",
+        "Compare a<b with b>c in the formula",
+        "x<y and y>z, 3 <5 but 7> 2",
+        "The <<golden rule>> and <i am not a tag>",
+        "Really<?! No way",
+        "The <style guide> says <b and c> are fine",
+    ],
+)
+def test_angle_brackets_that_are_not_tags_survive(text):
+    assert clean_markup(text) == text
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("<td nowrap>cell</td>", "cell"),
+        ("<B>Loud</B> news", "Loud news"),
+        ("<p>One</p><o:p></o:p>Two", "One\nTwo"),
+        ("<my-widget data-x=1>W</my-widget>", "W"),
+        ("<img src=a.png alt=\"A\"/>Pic", "Pic"),
+        ("<!DOCTYPE html><html><body><p>Hi</p></body></html>", "Hi"),
+        ("<video controls autoplay>clip</video> and <input type=checkbox checked>box", "clip and box"),
+    ],
+)
+def test_real_tags_with_values_or_boolean_attributes_are_stripped(raw, expected):
+    assert clean_markup(raw) == expected
+
+
+def test_a_plain_text_file_is_not_tag_stripped_unless_it_holds_html():
+    assert clean_markup(PlainText("Use the <b> tag and <p> for paragraphs")) == "Use the <b> tag and <p> for paragraphs"
+    assert clean_markup(PlainText("Met on Monday.<br>Approved <b>it</b>.")) == "Met on Monday.\nApproved it."
+    assert not holds_markup("a<b with b>c, <<quoted>>, <p> alone")
+    assert holds_markup("one</p>") and holds_markup("<!-- c -->") and holds_markup('<img src="x.png">')
+
+
+def test_angle_brackets_in_text_and_json_input_reach_the_clusters(tmp_path):
+    out = tmp_path / "clusters.json"
+    result = CliRunner().invoke(app, ["cluster", str(DATA / "angle-brackets"), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    articles = {a["id"]: a for a in json.loads(out.read_text("utf-8"))["articles"]}
+    assert "<<we deserved it>>" in articles["lt3"]["text"] and "Compare a<b with b>c in" in articles["lt3"]["text"]
+    assert "If A<B and C>D then" in articles["inequality"]["text"] and "3 <5 but 7> 2" in articles["inequality"]["text"]
+    assert articles["holds-html"]["text"] == "The council met on Monday.\nIt approved the budget for next year."
+    assert articles["ineq"]["title"] == "If A<B and C>D" and articles["ineq"]["text"].startswith("If A<B and C>D then")
+    assert articles["quote"]["title"] == "<<We deserved it>>, says coach"
+    assert articles["html"]["title"] == "Budget approved"
+    assert articles["html"]["text"] == "The council approved the budget on Monday.\n\nIt rises by five percent."
+    assert "a<b with b>c" in articles["formula"]["text"] and "x < y" in articles["formula"]["text"]
