@@ -100,7 +100,8 @@ class _Reader:
             data = path.read_bytes()
             if not data.strip():
                 raise SkipInput("empty file")
-            parsed = PARSERS[suffix](decode_bytes(data, rel, self.warn, html=PARSERS[suffix] is parse_html))
+            text = decode_bytes(data, rel, self.warn, html=PARSERS[suffix] is parse_html)
+            parsed = parse_markdown(text, where=rel, warn=self.warn) if PARSERS[suffix] is parse_markdown else PARSERS[suffix](text)
         except SkipInput as skip:
             yield Skipped(rel, skip.reason)
             return

@@ -15,6 +15,7 @@ import json
 from typing import Any, Callable
 
 from .charsets import decode_bytes, utf8_lines
+from .markdown import markdown_blocks, split_front_matter
 from .markup import PlainText
 from .records import SkipInput
 from .text import STOP_WORDS, word_tokens
@@ -44,17 +45,70 @@ def parse_plain(text: str) -> dict[str, Any]:
     return {key: PlainText(value) if isinstance(value, str) else value for key, value in record.items()}
 
 
-def parse_markdown(text: str) -> dict[str, Any]:
-    """A Markdown file: as :func:`parse_plain`, with the title's leading ``#`` marks removed.
+def parse_markdown(text: str, *, where: str | None = None, warn: Warn | None = None) -> dict[str, Any]:
+    """A Markdown file: its front matter's fields, a title and the text as plain text.
+
+    YAML (``---``) or TOML (``+++``) front matter (:func:`cluster.markdown.split_front_matter`)
+    gives the record's fields (``title``, ``date`` and any other, read as a JSON record's);
+    it is never part of the text. A front matter that does not parse is cut from the text
+    with a line to ``warn`` naming ``where``. The rest is rendered to plain text
+    (:func:`cluster.markdown.markdown_blocks`: no emphasis, code, heading or table marks).
+    The title is the front matter's; else the first heading, when it opens the document,
+    or the first level-1 heading (short unpunctuated lines above it, a site's name, are
+    dropped); else the first line, as in :func:`parse_plain`. A heading taken as the title,
+    or repeating the front matter's, is not kept in the text.
+
+    Raises:
+        SkipInput: nothing but front matter, or no text at all.
 
     Example:
+        >>> record = parse_markdown("---\\ntitle: Bridge approved\\ndate: 2024-03-05\\n---\\n# Bridge approved\\n\\nThe council **voted** on Monday.")
+        >>> record["title"], record["date"], record["text"]
+        ('Bridge approved', '2024-03-05', 'The council voted on Monday.')
         >>> parse_markdown("# Storm floods Metropolis\\nA storm flooded Metropolis today.")["title"]
         'Storm floods Metropolis'
     """
-    return _plain_record(text, markdown=True)
+    fields, body, problem = split_front_matter(text)
+    if problem and warn:
+        warn(f"{where or 'Markdown file'}: {problem}; it is left out of the text")
+    blocks = markdown_blocks(body)
+    if not blocks:
+        raise SkipInput("empty file" if not fields and not problem else "no text after the front matter")
+    titled = any(key in fields for key in _FRONT_MATTER_TITLES)
+    own = next((fields[key] for key in _FRONT_MATTER_TITLES if isinstance(fields.get(key), str) and fields[key].strip()), None)
+    heading = None
+    if own is not None:
+        if blocks[0].kind == "heading" and _same_words(blocks[0].text, own):
+            heading = 0
+    elif not titled:
+        if blocks[0].kind == "heading":
+            heading = 0
+        else:
+            heading = next((i for i, block in enumerate(blocks) if block.kind == "heading" and block.level == 1), None)
+    record = dict(fields)
+    if heading is not None:
+        if own is None:
+            record["title"] = blocks[heading].text
+        # Short unpunctuated lines above the title heading are a site's name or slogan, as in parse_plain.
+        first = heading + 1 if all(_headline_like(b.text) and "\n" not in b.text for b in blocks[:heading]) else 0
+        record["text"] = "\n\n".join(block.text for i, block in enumerate(blocks) if i >= first and i != heading)
+    elif titled:
+        record["text"] = "\n\n".join(block.text for block in blocks)
+    else:
+        record.update(_plain_record("\n\n".join(block.text for block in blocks), markdown=False))
+    if not record["text"].strip():
+        raise SkipInput("no text besides the title")
+    return record
 
 
-def _plain_record(text: str, *, markdown: bool) -> dict[str, Any]:
+_FRONT_MATTER_TITLES = ("title", "headline")
+
+
+def _same_words(one: str, other: str) -> bool:
+    return " ".join(one.casefold().split()) == " ".join(other.casefold().split())
+
+
+def _plain_record(text: str, *, markdown: bool = False) -> dict[str, Any]:
     lines = text.splitlines()
     filled = [index for index, line in enumerate(lines) if line.strip()]
     if not filled:
