@@ -17,7 +17,10 @@ language    language, lang, inLanguage, locale (else the language is detected)
 A value that is a dict is read through its ``name`` (or, for url, ``href``/``url``): a
 nested ``source: {"name": ..., "url": ...}`` gives the source's name, and its ``url`` is the
 URL when the record has none. A list of strings (some scrapers split ``content`` into
-paragraphs) is joined with blank lines. An empty value falls through to the next name.
+paragraphs) is joined with blank lines; for the other fields a list of one string is that
+string. An empty value falls through to the next name; any other value is the field's, of
+whatever type, so the record adapter can name a wrong type (a dict with no ``name``, a
+list of several titles, a number as URL) rather than read past it.
 The names a field was read from are not kept in ``meta``; every other field is.
 """
 
@@ -44,16 +47,19 @@ def _empty(value: Any) -> bool:
 
 
 def _flatten(field: str, value: Any) -> Any:
-    """A dict read through its name (or href/url for links); a list of strings joined."""
+    """A dict read through its name (or href/url for links); a list of strings joined (text)
+    or its one string (other fields). A dict with none of those keys, or a list of several
+    strings for a one-value field, is returned as it is: the caller reports its type."""
     if isinstance(value, dict):
         for inner in (("href", "url", "name") if field == "url" else ("name", "title", "text", "value", "@value")):
             if not _empty(value.get(inner)) and not isinstance(value.get(inner), (dict, list)):
                 return value[inner]
-        return None
+        return None if all(_empty(v) for v in value.values()) else value
     if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+        filled = [v for v in value if v.strip()]
         if field in ("text",):
-            return "\n\n".join(v for v in value if v.strip())
-        return next((v for v in value if v.strip()), None)
+            return "\n\n".join(filled)
+        return filled[0] if len(filled) == 1 else value if filled else None
     return value
 
 

@@ -157,9 +157,15 @@ def record_to_article(
     The id is the record's ``id`` (a string or integer), else ``default_id``. ``rules`` may
     also be a list of boilerplate patterns (the other rules at their defaults).
 
+    A title, url, source, date or language of the wrong type (a dict with no ``name``, a
+    list of several values, a number as URL; see :func:`_wrong_type`) is dropped with one
+    line to ``warn`` naming ``where``, the article, the field and its type; its value stays
+    in ``meta`` under its own name.
+
     Raises:
         SkipInput: the record is no JSON object, a file storyfold wrote, has no usable
-            text, is a stub, or a field has the wrong type.
+            text (a ``text`` that is not a string names its type), is a stub, or its id
+            has the wrong type.
 
     Example:
         >>> record_to_article({"maintext": "Rain fell in Paris.", "url": "https://www.example.com/a", "tag": 1}, "f")
@@ -188,6 +194,14 @@ def record_to_article(
     if not isinstance(text_value, str):
         name = next(n for n in rules.fields["text"] if n in used)
         raise SkipInput(f"field {name!r} must be a string, got {type(text_value).__name__}")
+    for key in ("title", "url", "source", "published", "language"):
+        problem = _wrong_type(fields[key], key)
+        if problem is not None:
+            name = next((n for n in rules.fields[key] if n in used), key)
+            used.discard(name)  # the value stays, under its own name, in meta
+            fields[key] = None
+            if warn:
+                warn(f"{where or default_id}: article {article_id!r}: field {name!r} {problem}; dropped")
     raw_title = _optional_str(fields, "title", used, rules)
     if isinstance(prepared, tuple):
         text, stub, language = prepared
@@ -262,11 +276,20 @@ def _json_value(value: Any, key: str, depth: int = 0) -> Any:
     return value
 
 
-def _optional_str(fields: Mapping[str, Any], key: str, used: set[str], rules: Rules) -> str | None:
-    value = fields.get(key)
-    if value is None:
+def _wrong_type(value: Any, key: str) -> str | None:
+    """What is wrong with the type of an optional field's value, or None: title, url,
+    source and language are strings; published is a string or a number (epoch seconds or
+    milliseconds)."""
+    if value is None or isinstance(value, str):
         return None
-    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-        return str(value)
-    name = next((n for n in rules.fields[key] if n in used), key)
-    raise SkipInput(f"field {name!r} must be a string, got {type(value).__name__}")
+    if key == "published":
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return None
+        return f"must be a string or a number, got {type(value).__name__}"
+    return f"must be a string, got {type(value).__name__}"
+
+
+def _optional_str(fields: Mapping[str, Any], key: str, used: set[str], rules: Rules) -> str | None:
+    """An optional field's value, checked to be a string by :func:`_wrong_type` first."""
+    value = fields.get(key)
+    return value if isinstance(value, str) else None

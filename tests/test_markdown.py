@@ -82,7 +82,7 @@ def test_a_wrongly_typed_front_matter_title_is_reported_not_used(tmp_path: Path)
     warnings: list[str] = []
     ingested = load_articles([tmp_path], warn=warnings.append, processes=1)
     assert ingested.articles[0].title is None
-    assert "odd.md: field 'title' must be a string, got dict; dropped" in warnings
+    assert "odd.md: article 'odd': field 'title' must be a string, got dict; dropped" in warnings
 
 
 def test_a_markdown_story_reads_cleanly_in_the_digest(tmp_path: Path) -> None:
