@@ -59,16 +59,18 @@ BOOLEAN_ATTRIBUTES = frozenset(
     formnovalidate hidden inert ismap itemscope loop multiple muted nomodule noresize noshade novalidate
     nowrap open playsinline readonly required reversed selected truespeed""".split()
 )
-_ATTRIBUTE = r"""[^\s<>"'/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s<>"'`=]+))?"""
-_ATTRIBUTE_NAME = re.compile(r"""\s*([^\s<>"'/=]+)(\s*=)?(?:\s*(?:"[^"]*"|'[^']*'|[^\s<>"'`=]+))?""")
+# An attribute: a name, and maybe a value, quoted or not (an unquoted value runs to the next
+# space or '>', as browsers read it: href=/a?b=1&c=2).
+_ATTRIBUTE = r"""[^\s<>"'/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s<>]+))?"""
+_ATTRIBUTE_NAME = re.compile(r"""\s*([^\s<>"'/=]+)(\s*=)?(?:\s*(?:"[^"]*"|'[^']*'|[^\s<>]+))?""")
 _NAME = r"[A-Za-z][A-Za-z0-9:-]*"
 _HIDDEN_NAMES = "script|style|iframe|noscript|template|svg|math|object|head"
 # Elements whose content is never text (with the content).
-_HIDDEN = re.compile(rf"<({_HIDDEN_NAMES})((?:\s+{_ATTRIBUTE})*)\s*/?>.*?(?:</\1\s*>|$)", re.S | re.I)
+_HIDDEN = re.compile(rf"<({_HIDDEN_NAMES})((?:\s+{_ATTRIBUTE})*)\s*/?\s*>.*?(?:</\1\s*>|$)", re.S | re.I)
 # Comments (to the text's end when unclosed), <!DOCTYPE …>, <?xml …?>.
 _DECLARATION = re.compile(r"<!--.*?(?:-->|$)|<![A-Za-z][^<>]*>|<\?[A-Za-z][^<>]*>", re.S)
 # Any tag; _tag decides whether it is a real one (a known name, attributes with values).
-_TAG = re.compile(rf"<(/?)({_NAME})((?:\s+{_ATTRIBUTE})*)\s*/?>")
+_TAG = re.compile(rf"<(/?)({_NAME})((?:\s+{_ATTRIBUTE})*)\s*/?\s*>")
 # Debris of an end tag: '</ >', '<//>'.
 _END_DEBRIS = re.compile(r"</[^<>A-Za-z0-9]*>")
 # Inline elements: removed without a gap ("wo<b>r</b>d" stays one word).
@@ -85,7 +87,7 @@ _CUT_TAG = re.compile(rf"<(/?)({_NAME})((?:\s+[^\s<>=]+(?:=(?:\"[^\"]*\"?|'[^']*
 # What makes a plain text (a .txt file) hold HTML: a comment, doctype or CDATA section, an
 # end tag or a void element (<br>, <img …>) of a known element.
 _HOLDS_MARKUP = re.compile(
-    rf"<!--|<!doctype\b|<!\[CDATA\[|</({_NAME})\s*>|<(br|hr|img|wbr|meta|link|input)\b((?:\s+{_ATTRIBUTE})*)\s*/?>",
+    rf"<!--|<!doctype\b|<!\[CDATA\[|</({_NAME})\s*>|<(br|hr|img|wbr|meta|link|input)\b((?:\s+{_ATTRIBUTE})*)\s*/?\s*>",
     re.I,
 )
 _MARKDOWN_LINK = re.compile(r"(!?)\[([^\[\]\n]{0,500})\]\(\s*<?([^()\s<>]*(?:\([^()\s]*\)[^()\s<>]*)*)>?(?:\s+\"[^\"\n]*\")?\s*\)")

@@ -88,6 +88,8 @@ def test_angle_brackets_that_are_not_tags_survive(text):
         ("<img src=a.png alt=\"A\"/>Pic", "Pic"),
         ("<!DOCTYPE html><html><body><p>Hi</p></body></html>", "Hi"),
         ("<video controls autoplay>clip</video> and <input type=checkbox checked>box", "clip and box"),
+        ("<a href=/a?b=1&c=2 target=_blank>link</a> here", "link here"),
+        ('<p class="lead" / >Text<br / >more', "Text\nmore"),
     ],
 )
 def test_real_tags_with_values_or_boolean_attributes_are_stripped(raw, expected):
