@@ -6,19 +6,21 @@
 2. NUL bytes in the first 8 KiB of a file with no mark: a binary file, skipped;
 3. valid UTF-8: UTF-8 (a page that declares another charset but is valid UTF-8 was
    saved as UTF-8; its declaration is wrong);
-4. an HTML or XML page's own declaration in its first 8 KiB (``<meta charset>``,
+4. text that is UTF-8 apart from a few stray bytes (more valid multi-byte UTF-8
+   characters than invalid bytes, or a page declaring UTF-8): UTF-8, with only the stray
+   bytes read as cp1252 (text in a legacy code page has far more invalid bytes than
+   chance UTF-8 sequences);
+5. an HTML or XML page's own declaration in its first 8 KiB (``<meta charset>``,
    ``<meta http-equiv="Content-Type" content="…; charset=…">``, ``<?xml … encoding=…?>``),
    with the labels browsers treat as supersets read as those (``iso-8859-1`` and
    ``us-ascii`` as windows-1252, ``shift_jis`` as cp932, ``gb2312``/``gbk`` as gb18030,
    ``euc-kr`` as cp949; WHATWG Encoding Standard);
-5. text that is UTF-8 apart from a few stray bytes (more valid multi-byte UTF-8
-   characters than invalid bytes): UTF-8, with only the stray bytes read as cp1252;
 6. otherwise the encoding charset_normalizer detects, with windows-1252 preferred when
    it fits the bytes as well as the best guess (charset_normalizer ranks several
    Latin code pages alike on Western text), and when the detector recognises no language
    (a text with only a few non-ASCII bytes).
 
-Steps 1, 3 and 4 are silent; 5 and 6 give one warning line naming the file and what was
+Steps 1, 3 and 5 are silent; 4 and 6 give one warning line naming the file and what was
 done. Bytes that no step can read raise :class:`~cluster.records.SkipInput`.
 """
 
@@ -101,19 +103,17 @@ def decode_bytes(data: bytes, where: str, warn: Warn | None = None, *, html: boo
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    escaped = data.decode("utf-8", "surrogateescape")
+    strays = len(_STRAY.findall(escaped))
     label = declared_charset(data) if html else None
     codec = _codec_of(label) if label else None
-    if codec == "utf-8":
-        return _utf8_with_strays(data, where, warn, declared=True)
+    if codec == "utf-8" or len(_NOT_ASCII.findall(escaped)) - strays > strays:
+        return _utf8_with_strays(escaped, strays, where, warn, declared=codec == "utf-8")
     if codec is not None:
         try:
             return data.decode(codec)
         except UnicodeDecodeError:
             pass
-    escaped = data.decode("utf-8", "surrogateescape")
-    strays = len(_STRAY.findall(escaped))
-    if len(_NOT_ASCII.findall(escaped)) - strays > strays:
-        return _utf8_with_strays(data, where, warn, escaped=escaped, strays=strays)
     return _detected(data, where, warn, label, codec)
 
 
@@ -189,12 +189,9 @@ def _codec_of(label: str) -> str | None:
     return _SUPERSETS.get(name, name)
 
 
-def _utf8_with_strays(data: bytes, where: str, warn: Warn | None, *, declared: bool = False,
-                      escaped: str | None = None, strays: int | None = None) -> str:
-    """UTF-8 with each invalid byte read as cp1252 (U+FFFD for the five bytes cp1252 leaves undefined)."""
-    if escaped is None:
-        escaped = data.decode("utf-8", "surrogateescape")
-        strays = len(_STRAY.findall(escaped))
+def _utf8_with_strays(escaped: str, strays: int, where: str, warn: Warn | None, *, declared: bool = False) -> str:
+    """UTF-8 (``escaped``: decoded with surrogateescape) with each invalid byte read as
+    cp1252 (U+FFFD for the five bytes cp1252 leaves undefined)."""
     first = _STRAY.search(escaped)
     offset = len(escaped[: first.start() if first else 0].encode("utf-8", "surrogateescape"))
     if warn:

@@ -89,6 +89,14 @@ def test_a_valid_utf8_page_that_declares_latin1_is_read_as_utf8(tmp_path: Path) 
     assert articles["page"].title == FR_TITLE and not warnings
 
 
+def test_a_utf8_page_with_a_stray_byte_stays_utf8_whatever_it_declares(tmp_path: Path) -> None:
+    data = page(FR_TITLE, FR_TEXT + " Prix: 5\x00.", '<meta charset="iso-8859-1">').encode().replace(b"\x00", b"\x80")
+    (tmp_path / "page.html").write_bytes(data)
+    articles, _, warnings = read(tmp_path)
+    assert articles["page"].title == FR_TITLE and f"{FR_TEXT} Prix: 5€." in articles["page"].text
+    assert len(warnings) == 1 and "read as UTF-8 with those bytes decoded as cp1252" in warnings[0]
+
+
 @pytest.mark.parametrize("stray", [b"\x80", b"\x92", b"\xe9", b"\x81"])
 def test_utf8_with_a_stray_byte_keeps_its_utf8_and_replaces_only_that_byte(tmp_path: Path, stray: bytes) -> None:
     (tmp_path / "stray.txt").write_bytes(f"{FR_TITLE}\n\n{FR_TEXT} Prix: 5".encode() + stray + b".\n")
