@@ -11,7 +11,7 @@ Only real tags are stripped: a known HTML element name (:data:`HTML_ELEMENTS`, o
 namespaced or custom name such as ``<o:p>``), with every attribute given a value unless it
 is a boolean one (:data:`BOOLEAN_ATTRIBUTES`); comments, ``<!DOCTYPE>`` and ``<?xml?>``. So
 "A<B and C>D", "a<b with b>c" and "<<we deserved it>>" are text. A :class:`PlainText` (a
-``.txt`` file) has no tags stripped at all unless it holds HTML (:func:`holds_markup`).
+``.txt`` file) has nothing stripped at all unless it holds HTML (:func:`holds_markup`).
 
 The order, repeated until nothing changes (at most :data:`MAX_ROUNDS` rounds, so markup
 escaped many times over is still removed): NFKC (full-width
@@ -84,12 +84,9 @@ _BLOCK = frozenset(
 )
 # A tag cut off at the very end of a text (an excerpt cut mid-tag): '<a href="x' or '<p class=x'.
 _CUT_TAG = re.compile(rf"<(/?)({_NAME})((?:\s+[^\s<>=]+(?:=(?:\"[^\"]*\"?|'[^']*'?|[^\s<>]*))?)*)\s*/?$")
-# What makes a plain text (a .txt file) hold HTML: a comment, doctype or CDATA section, an
-# end tag or a void element (<br>, <img …>) of a known element.
-_HOLDS_MARKUP = re.compile(
-    rf"<!--|<!doctype\b|<!\[CDATA\[|</({_NAME})\s*>|<(br|hr|img|wbr|meta|link|input)\b((?:\s+{_ATTRIBUTE})*)\s*/?\s*>",
-    re.I,
-)
+# What makes a plain text (a .txt file) hold HTML besides a real tag: a comment, doctype,
+# CDATA section or XML declaration.
+_HOLDS_MARKUP = re.compile(r"<!--|<!doctype\b|<!\[CDATA\[|<\?xml\b", re.I)
 _MARKDOWN_LINK = re.compile(r"(!?)\[([^\[\]\n]{0,500})\]\(\s*<?([^()\s<>]*(?:\([^()\s]*\)[^()\s<>]*)*)>?(?:\s+\"[^\"\n]*\")?\s*\)")
 # Script and data URLs, written with any spacing or case ("java\tscript:", "JaVaScRiPt:").
 _UNSAFE_URL = re.compile(
@@ -106,8 +103,9 @@ _ANY_SPACE = re.compile(r"\s+")
 
 class PlainText(str):
     """A text known to be plain (a ``.txt`` file's title and text): :func:`clean_markup`
-    strips no tags from it unless it holds HTML (:func:`holds_markup`), so a ``<`` or ``>``
-    in prose stays."""
+    strips nothing tag-like from it (no cut-off tag at its end, no ``</ >``) unless it holds
+    HTML (:func:`holds_markup`: a real tag, comment or doctype), so a ``<`` or ``>`` in prose
+    stays."""
 
     __slots__ = ()
 
@@ -132,10 +130,11 @@ def clean_markup(text: str) -> str:
     """
     if not text:
         return ""
-    strip = not isinstance(text, PlainText) or holds_markup(text)
+    plain = isinstance(text, PlainText)
     for _ in range(MAX_ROUNDS):
         before = text
         text = normalize(text) if not text.isascii() else text
+        strip = not plain or holds_markup(text)  # each round: decoded entities may have made tags
         if strip and "<" in text:
             text = _strip_tags(text)
         if strip and "]]>" in text:
@@ -234,9 +233,10 @@ def _cut_tag(match: re.Match[str]) -> str:
 
 
 def holds_markup(text: str) -> bool:
-    """Whether a plain text (a .txt file's) holds HTML: a comment, doctype or CDATA section,
-    an end tag of a known element (``</p>``) or a void element (``<br>``, ``<img src=…>``).
-    A ``<`` or ``>`` alone ("A<B and C>D", "<<we deserved it>>") is not markup.
+    """Whether a plain text (a .txt file's) holds HTML: a real tag (a known element name,
+    every attribute with a value unless boolean: ``<p>``, ``</b>``, ``<a href=x>``), a
+    comment, doctype, CDATA section or XML declaration. A ``<`` or ``>`` that is no tag
+    ("A<B and C>D", "<<we deserved it>>", a tag cut off at the end) is not markup.
 
     Example:
         >>> holds_markup("If A<B and C>D the law applies"), holds_markup("Line one<br>line two")
@@ -244,14 +244,9 @@ def holds_markup(text: str) -> bool:
     """
     if "<" not in text:
         return False
-    for found in _HOLDS_MARKUP.finditer(text):
-        name = found.group(1)
-        if name is not None:
-            if _real_tag(name, "", True):
-                return True
-        elif found.group(2) is None or _real_tag(found.group(2), found.group(3) or "", False):
-            return True
-    return False
+    if _HOLDS_MARKUP.search(text):
+        return True
+    return any(_real_tag(m.group(2), m.group(3), bool(m.group(1))) for m in _TAG.finditer(text))
 
 
 def _link_text(match: re.Match[str]) -> str:
