@@ -1,7 +1,10 @@
 """Story vectors: one sparse, weighted, per-block TF-IDF vector per article.
 
-Each article's words are read in one regex pass, their inflections folded
-(:func:`fold_word`), and hashed into fixed columns (no vocabulary is kept), four columns
+Each article's words are read in one regex pass, the function words of its language
+left out (English: :data:`cluster.text.STOP_WORDS`; other languages: the Stopwords ISO
+lists through the ``stopwordsiso`` package, so that in a mixed-language input "die",
+"und" and "der" do not make two unrelated German articles alike), their inflections
+folded (:func:`fold_word`), and hashed into fixed columns (no vocabulary is kept), four columns
 a word: body words, title words, capitalised names and numbers, lead words. Each block
 is L2-normalised and weighted, so a dot product of two rows is a weighted mean of
 per-block cosines. Large inputs are read in worker processes.
@@ -9,6 +12,7 @@ per-block cosines. Large inputs are read in worker processes.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 import zlib
@@ -28,7 +32,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from .types import Article
 
-__all__ = ["story_vectors", "fold_word", "DROP_UNIQUE_TERMS_FROM"]
+__all__ = ["story_vectors", "fold_word", "language_stop_words", "DROP_UNIQUE_TERMS_FROM"]
 
 # A sentence end or line break, or a token: a number with thousands separators or a
 # decimal point (read as one number: "373,000" and "373000" agree, "5.6" is not "5" and
@@ -50,15 +54,44 @@ def _clean(text: str) -> str:
     return _CONTROL.sub(" ", text)
 
 
-def _article_columns(title: str, body: str, max_words: int, lead_words: int, cache: dict[str, int], out: "array") -> None:
+def language_stop_words(language: str | None) -> frozenset[str]:
+    """Function words of ``language`` (ISO 639-1) left out of story vectors besides
+    :data:`cluster.text.STOP_WORDS`: the Stopwords ISO list (``stopwordsiso``) of a
+    language other than English, lower-cased; empty for English, an unknown language or
+    None (English words are left out of every article).
+
+    Example:
+        >>> {"die", "und", "der"} <= language_stop_words("de"), language_stop_words("en"), language_stop_words(None)
+        (True, frozenset(), frozenset())
+    """
+    return _stop_words_of(language.lower()) if language else frozenset()
+
+
+@functools.lru_cache(maxsize=None)
+def _stop_words_of(language: str) -> frozenset[str]:
+    if language == "en":
+        return frozenset()
+    import stopwordsiso  # lazy: reads its lists on first use
+
+    if not stopwordsiso.has_lang(language):
+        return frozenset()
+    return frozenset(w.lower() for w in stopwordsiso.stopwords(language))
+
+
+def _article_columns(
+    title: str, body: str, max_words: int, lead_words: int, cache: dict[str, int], out: "array", language: str | None = None
+) -> None:
     """Append the feature columns of one article to ``out`` (one column per occurrence).
 
     Blocks: ``_W`` body and title words, ``_T`` title words, ``_L`` words among the first
     ``lead_words`` body words, ``_N`` names and numbers: capitalised words that do not open
-    a sentence, and tokens with digits (counts, sums, dates tell events of one topic apart).
-    Words are folded (:func:`fold_word`) before hashing. ``cache`` maps a lowercased token
-    to its column base ``b``, to ``-b - 2`` for a number, or to -1 for a stop word.
+    a sentence, and tokens with digits (counts, sums, dates tell events of one topic apart). Words are folded
+    (:func:`fold_word`) before hashing; the function words of ``language``
+    (:func:`language_stop_words`) are left out. ``cache`` (one per language) maps a
+    lowercased token to its column base ``b``, to ``-b - 2`` for a number, or to -1 for a
+    stop word.
     """
+    stops = language_stop_words(language)
     append = out.append
     for part, is_title in ((title, True), (body, False)):
         if not part:
@@ -81,7 +114,7 @@ def _article_columns(title: str, body: str, max_words: int, lead_words: int, cac
             sentence_start = False
             bucket = cache.get(low)
             if bucket is None:
-                bucket = cache[low] = _column_base(low)
+                bucket = cache[low] = -1 if low in stops else _column_base(low)
             number = bucket < -1
             if number:
                 bucket = -bucket - 2
@@ -139,8 +172,8 @@ def fold_word(word: str) -> str:
 _SUFFIXES = (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", ""))
 
 
-def _batch_columns(task: tuple[list[tuple[str, str]], int, int]) -> "sp.csr_matrix":
-    """Term counts of a batch of (title, body) pairs: a ``(len(pairs), 2**23)`` float32 CSR
+def _batch_columns(task: tuple[list[tuple[str, str, str | None]], int, int]) -> "sp.csr_matrix":
+    """Term counts of a batch of (title, body, language) triples: a ``(len(pairs), 2**23)`` float32 CSR
     matrix, columns sorted and summed in each row (read in the worker, so only the counts
     travel back)."""
     from array import array
@@ -151,10 +184,14 @@ def _batch_columns(task: tuple[list[tuple[str, str]], int, int]) -> "sp.csr_matr
     pairs, max_words, lead_words = task
     cols: array = array("l")
     counts: array = array("l")
-    cache: dict[str, int] = {}
-    for title, body in pairs:
+    caches: dict[str | None, dict[str, int]] = {}
+    for title, body, language in pairs:
         before = len(cols)
-        _article_columns(title, body, max_words, lead_words, cache, cols)
+        key = (language or "").lower() or None
+        cache = caches.get(key)
+        if cache is None:
+            cache = caches[key] = {}
+        _article_columns(title, body, max_words, lead_words, cache, cols, key)
         counts.append(len(cols) - before)
     indptr = np.zeros(len(counts) + 1, dtype=np.int64)
     np.cumsum(np.frombuffer(counts, dtype=np.int64), out=indptr[1:])
@@ -169,7 +206,11 @@ def _column_batches(articles: Sequence["Article"], settings: StorySettings) -> "
     """Yield the term counts (:func:`_batch_columns`) per batch of articles in input order, on every core for large inputs."""
     chars = settings.max_words * 12  # ~12 characters a word is plenty
     tasks = (
-        ([(a.title or "", (a.text or "")[:chars]) for a in articles[start : start + _BATCH]], settings.max_words, settings.lead_words)
+        (
+            [(a.title or "", (a.text or "")[:chars], a.language) for a in articles[start : start + _BATCH]],
+            settings.max_words,
+            settings.lead_words,
+        )
         for start in range(0, len(articles), _BATCH)
     )
     workers = usable_cores()
@@ -192,7 +233,12 @@ def story_vectors(articles: Sequence["Article"], settings: StorySettings) -> "sp
     Each block (body words, title words, names and numbers, lead words) is L2-normalised and weighted,
     then the row is normalised again, so an article lacking a block (no title) is on the
     same scale as the others. Words are hashed into a fixed number of columns (no
-    vocabulary is kept) and each row keeps its ``vector_terms`` heaviest entries.
+    vocabulary is kept) and each row keeps its ``vector_terms`` heaviest entries. The IDF
+    of an article in a language other than the corpus's most common one is counted among
+    the articles of its own language (:func:`_language_idf`): counted over the whole
+    corpus, the everyday words of a minority language are rare, and weigh as if they
+    told two of its articles apart. Function words are left out per language
+    (:func:`language_stop_words`).
 
     Returns an ``(n, 2**23)`` float32 CSR matrix (int32 column indices, int64 row
     pointers, columns sorted in each row), one row per article; column ``4 * b + k`` is
@@ -249,6 +295,7 @@ def story_vectors(articles: Sequence["Article"], settings: StorySettings) -> "sp
     if n >= DROP_UNIQUE_TERMS_FROM:
         idf[df < 2] = 0.0
     del df
+    languages = _language_idf(articles, indices, indptr)
     weights = np.array([1.0, settings.title_weight, settings.names_weight, settings.lead_weight], dtype=np.float32)
     weights = np.sqrt(weights / weights.sum())
     # Weighted rows are written over the counts: a slice never has more entries weighted
@@ -260,7 +307,8 @@ def story_vectors(articles: Sequence["Article"], settings: StorySettings) -> "sp
         lo, hi = int(indptr[start]), int(indptr[stop])
         rows = sp.csr_matrix((data[lo:hi], indices[lo:hi], indptr[start : stop + 1] - lo), shape=(stop - start, width))
         rows.has_canonical_format = True  # each batch was summed and sorted
-        part = _weigh_rows(rows, idf, weights, settings.vector_terms)
+        own = [(r[(r >= start) & (r < stop)] - start, c, i) for r, c, i in languages]
+        part = _weigh_rows(rows, idf, weights, settings.vector_terms, [o for o in own if o[0].size])
         del rows
         first = out_indptr[start]
         data[first : first + part.nnz] = part.data
@@ -272,15 +320,60 @@ def story_vectors(articles: Sequence["Article"], settings: StorySettings) -> "sp
     return sp.csr_matrix((data, indices, out_indptr), shape=(n, width))
 
 
-def _weigh_rows(tf: "sp.csr_matrix", idf: "np.ndarray", weights: "np.ndarray", keep: int) -> "sp.csr_matrix":
-    """Sublinear TF-IDF, per-block L2 norm times block weight, top ``keep`` entries, row L2 norm."""
+def _language_idf(
+    articles: Sequence["Article"], indices: "np.ndarray", indptr: "np.ndarray"
+) -> "list[tuple[np.ndarray, np.ndarray, np.ndarray]]":
+    """The IDF of each language but the corpus's most common one, counted among that
+    language's articles only: one ``(rows, columns, idf)`` per language, ``rows`` its
+    articles (int64, ascending), ``columns`` the columns its articles hold (int32,
+    ascending) and ``idf`` theirs (float32, same formula as :func:`story_vectors`); ``[]``
+    for a corpus of one language. Articles of unknown language go with the most common."""
+    import numpy as np
+    from collections import Counter
+
+    languages = [(a.language or "").lower() for a in articles]
+    counted = Counter(code for code in languages if code)
+    if len(counted) < 2:
+        return []
+    common = min(counted.items(), key=lambda item: (-item[1], item[0]))[0]
+    rows_of: dict[str, list[int]] = {}
+    for row, code in enumerate(languages):
+        if code and code != common:
+            rows_of.setdefault(code, []).append(row)
+    out = []
+    for _, rows in sorted(rows_of.items()):
+        held = np.concatenate([indices[indptr[r] : indptr[r + 1]] for r in rows])  # each row's columns are distinct
+        columns, df = np.unique(held, return_counts=True)
+        n = len(rows)
+        idf = np.log((1.0 + n) / (1.0 + df.astype(np.float32))) + 1.0
+        if n >= DROP_UNIQUE_TERMS_FROM:
+            idf[df < 2] = 0.0
+        out.append((np.array(rows, dtype=np.int64), columns, idf.astype(np.float32)))
+    return out
+
+
+def _weigh_rows(
+    tf: "sp.csr_matrix",
+    idf: "np.ndarray",
+    weights: "np.ndarray",
+    keep: int,
+    own_idf: "Sequence[tuple[np.ndarray, np.ndarray, np.ndarray]]" = (),
+) -> "sp.csr_matrix":
+    """Sublinear TF-IDF, per-block L2 norm times block weight, top ``keep`` entries, row L2
+    norm. ``own_idf``: ``(rows of tf, columns, idf)`` of rows weighed by their language's
+    own IDF instead of ``idf`` (see :func:`_language_idf`)."""
     import numpy as np
     import scipy.sparse as sp
 
     rows = tf.shape[0]
     row_of = np.repeat(np.arange(rows), np.diff(tf.indptr))
     block = tf.indices & 3
-    data = (1.0 + np.log(tf.data)) * idf[tf.indices]
+    term_idf = idf[tf.indices]
+    for local, columns, language_idf in own_idf:
+        for r in local.tolist():
+            lo, hi = tf.indptr[r], tf.indptr[r + 1]
+            term_idf[lo:hi] = language_idf[np.searchsorted(columns, tf.indices[lo:hi])]
+    data = (1.0 + np.log(tf.data)) * term_idf
     key = row_of * 4 + block
     norms = np.sqrt(np.bincount(key, weights=data.astype(np.float64) ** 2, minlength=rows * 4))
     data = data / np.where(norms > 0, norms, 1.0)[key] * weights[block]

@@ -442,3 +442,35 @@ def test_decimal_numbers_are_read_whole() -> None:
     vectors = story_vectors(articles, StorySettings()).toarray()
     assert float(vectors[0] @ vectors[2]) > 0.999
     assert float(vectors[0] @ vectors[1]) < 0.99
+
+
+GERMAN_FIRE = (
+    "In der Nacht zum Dienstag ist in einer Lagerhalle am Stadtrand ein Feuer ausgebrochen. Die Feuerwehr war mit "
+    "mehr als sechzig Einsatzkräften vor Ort und konnte das Übergreifen der Flammen auf die benachbarten Gebäude "
+    "verhindern. Verletzt wurde nach Angaben der Polizei niemand, doch der Schaden ist nach ersten Schätzungen "
+    "erheblich. Die Ursache des Brandes ist noch unklar, die Ermittlungen dauern an. Anwohner wurden gebeten, "
+    "Fenster und Türen geschlossen zu halten, weil der Rauch über die Wohngebiete zog. Am Morgen waren die "
+    "Löscharbeiten weitgehend abgeschlossen, und die Straße wurde wieder für den Verkehr freigegeben."
+)
+GERMAN_SCHOOL = (
+    "Nach zwei Jahren Bauzeit ist die neue Grundschule im Norden der Stadt am Montag eröffnet worden. Die "
+    "Bürgermeisterin sagte bei der Feier, dass die Schule für die wachsende Zahl der Familien im Viertel dringend "
+    "gebraucht werde. In dem Gebäude gibt es zwölf Klassenräume, eine Turnhalle und eine Mensa, in der die Kinder "
+    "täglich ein warmes Essen bekommen. Die Kosten lagen am Ende etwas höher als geplant, weil die Preise für "
+    "Baumaterial gestiegen sind. Die Eltern zeigten sich mit dem Ergebnis zufrieden, auch wenn der Schulweg für "
+    "einige Kinder nun länger ist als bisher."
+)
+
+
+def test_two_unrelated_articles_of_a_minority_language_stay_apart_among_english_ones() -> None:
+    english = [
+        Article(a.id, a.text, title=a.title, source=a.source, published=a.published, language="en")
+        for a in [*seed_articles(), Article("chile", QUAKE_CHILE), Article("reid", REHAB_REID), *UNRELATED]
+    ]
+    german = [Article("de-fire", GERMAN_FIRE, language="de"), Article("de-school", GERMAN_SCHOOL, language="de")]
+    groups = group_stories([*english, *german], {}, StorySettings())
+    assert story_of(groups, "de-fire") == ("de-fire",)
+    assert story_of(groups, "de-school") == ("de-school",)
+    # the shared function words ("die", "der", "und") no longer make them alike
+    vectors = story_vectors([*english, *german], StorySettings())
+    assert float(vectors[len(english)].multiply(vectors[len(english) + 1]).sum()) < 0.05
