@@ -568,15 +568,35 @@ def _load(env: Any, path: Path | None, fmt: str) -> Any:
         if not path.is_file():
             raise RenderError(f"template {path} is not a file", exit_code=2)
     try:
-        return env.get_template(path.name if path is not None else _TEMPLATES[fmt])
+        compiled = env.get_template(path.name if path is not None else _TEMPLATES[fmt])
+        if path is not None:
+            _load_referenced(env, path.name)
+        return compiled
     except jinja2.TemplateSyntaxError as exc:
         raise RenderError(f"template {exc.filename or exc.name}: line {exc.lineno}: {exc.message}", exit_code=2) from None
-    except jinja2.TemplateNotFound:
-        raise RenderError(f"template {path} does not exist", exit_code=2) from None
+    except jinja2.TemplateNotFound as exc:
+        missing = "" if exc.name == (path.name if path else None) else f": the template {exc.name!r} it uses does not exist"
+        raise RenderError(f"template {path}{missing or ' does not exist'}", exit_code=2) from None
     except UnicodeDecodeError as exc:
         raise RenderError(f"template {path}: not UTF-8 text (byte {exc.start}: {exc.reason})", exit_code=2) from None
     except OSError as exc:
         raise RenderError(f"template {path} cannot be read: {exc.strerror or exc}", exit_code=2) from None
+
+
+def _load_referenced(env: Any, name: str, seen: set[str] | None = None) -> None:
+    """Load every template ``name`` extends, includes or imports by a fixed name, so that a
+    missing or broken one is found with the template itself, not while rendering."""
+    import jinja2.meta
+
+    seen = set() if seen is None else seen
+    if name in seen:
+        return
+    seen.add(name)
+    source = env.loader.get_source(env, name)[0]
+    for other in jinja2.meta.find_referenced_templates(env.parse(source)):
+        if other is not None:
+            env.get_template(other)
+            _load_referenced(env, other, seen)
 
 
 def check_template(template: str | Path, fmt: str = "html") -> None:
@@ -650,7 +670,7 @@ def render_digest(
         except jinja2.TemplateError as exc:
             raise RenderError(f"template {_TEMPLATES[fmt]}: {exc}") from None
     try:
-        return compiled.render(issue=view, digest=data)
+        text = compiled.render(issue=view, digest=data)
     except jinja2.TemplateSyntaxError as exc:  # a template it extends or includes, loaded only now
         raise RenderError(f"template {exc.filename or exc.name}: line {exc.lineno}: {exc.message}", exit_code=2) from None
     except RecursionError:
@@ -659,3 +679,8 @@ def render_digest(
         raise RenderError(f"template {path}: {_template_line(exc, path)}{exc}") from None
     except Exception as exc:  # the user's template code raised it: {{ 1/0 }}, {{ title + 5 }}
         raise RenderError(f"template {path}: {_template_line(exc, path)}{type(exc).__name__}: {exc}") from None
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:  # a lone surrogate ({{ "\udcff" }}) could not be written
+        raise RenderError(f"template {path}: its output is not valid text (a lone surrogate at character {exc.start})") from None
+    return text

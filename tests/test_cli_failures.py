@@ -138,6 +138,24 @@ def test_a_missing_or_broken_template_stops_every_command_before_any_work(
     assert message.startswith("template ") and problem in message
 
 
+def test_a_template_it_extends_or_includes_is_checked_before_any_work_too(tmp_path: Path, two_story_dir: Path, no_work: None) -> None:
+    (tmp_path / "broken.j2").write_text("{% if issue %}", "utf-8")
+    cases = {"extends.j2": ('{% extends "nosuch.j2" %}', "template {}: the template 'nosuch.j2' it uses does not exist"),
+             "includes.j2": ('{% include "broken.j2" %}', "template {}: line 1: Unexpected end of template")}
+    for name, (text, message) in cases.items():
+        (tmp_path / name).write_text(text, "utf-8")
+        code, _, stderr = run_cli("run", two_story_dir, "--template", tmp_path / name, "-o", tmp_path / "i.md")
+        shown = tmp_path / name if name == "extends.j2" else tmp_path / "broken.j2"
+        assert code == 2 and one_error_line(stderr).startswith(message.format(shown)), stderr
+
+
+def test_a_template_whose_output_cannot_be_written_is_one_line(tmp_path: Path, digest_file: Path) -> None:
+    template = tmp_path / "mine.j2"
+    template.write_text('{{ "\\udcff" }}', "utf-8")
+    code, _, stderr = run_cli("render", digest_file, "--template", template, "-o", tmp_path / "i.html")
+    assert code == 1 and one_error_line(stderr) == f"template {template}: its output is not valid text (a lone surrogate at character 0)"
+
+
 @pytest.mark.parametrize("command", ["run", "summarize"])
 def test_a_template_for_json_output_is_refused_before_any_work(tmp_path: Path, two_story_dir: Path, no_work: None, command: str) -> None:
     template = tmp_path / "mine.j2"
