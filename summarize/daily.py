@@ -112,6 +112,11 @@ def parse_day(value: str | date | None) -> int | None:
         raise ConfigError(f"now: {value!r} is not a date; give it as YYYY-MM-DD") from None
 
 
+def _count(count: int, one: str, many: str | None = None) -> str:
+    """``1 new story``, ``2 new stories``: the noun agrees with the count."""
+    return f"{count} {one if count == 1 else (many or one + 's')}"
+
+
 def _iso(day: int | None) -> str | None:
     return date.fromordinal(day).isoformat() if day is not None else None
 
@@ -405,8 +410,8 @@ def update_store(
     candidate_stories = sorted({window_stories[r] for r in rows})
     stored = store.story_members(candidate_stories, since)
     say(
-        f"store: run {run}, day {_iso(day) or 'unknown'}: {len(fresh)} new articles ({len(found)} already stored) "
-        f"with {len(stored)} stored articles of {len(candidate_stories)} stories out of {len(window_ids)} in the window"
+        f"store: run {run}, day {_iso(day) or 'unknown'}: {_count(len(fresh), 'new article')} ({len(found)} already stored) "
+        f"with {_count(len(stored), 'stored article')} of {_count(len(candidate_stories), 'story', 'stories')} out of {len(window_ids)} in the window"
     )
 
     clustering = cluster_articles([*new_articles, *(s.article for s in stored)], settings.cluster, progress=progress)
@@ -453,7 +458,7 @@ def update_store(
             for (a, h), t in zip(fresh, terms)
         ],
     )
-    say(f"store: run {run}: {created} new stories, {updated} updated, {len(merged)} merged into another")
+    say(f"store: run {run}: {_count(created, 'new story', 'new stories')}, {updated} updated, {len(merged)} merged into another")
     return StoreRun(
         run=run,
         day=day,
