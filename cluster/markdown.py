@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Block", "split_front_matter", "markdown_blocks"]
+__all__ = ["MAX_FRONT_MATTER_VALUES", "Block", "split_front_matter", "markdown_blocks"]
 
 _FRONT_MATTER = re.compile(r"\A(?:\ufeff)?(---|\+\+\+)[ \t]*\r?\n(.*?)^(?:\1|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S | re.M)
 _MD: Any = None
@@ -67,17 +67,34 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str, str | None]:
         return {}, body, None
     if not isinstance(data, dict):
         return {}, body, f"front matter is a {type(data).__name__}, not a mapping of fields"
-    return {str(key): _plain_value(value) for key, value in data.items()}, body, None
+    budget = [MAX_FRONT_MATTER_VALUES]
+    try:
+        return {str(key): _plain_value(value, budget) for key, value in data.items()}, body, None
+    except OverflowError:
+        return {}, body, f"front matter holds more than {MAX_FRONT_MATTER_VALUES} values (YAML aliases expanded)"
 
 
-def _plain_value(value: Any) -> Any:
-    """A front matter value as JSON has it: dates and times as ISO 8601 strings."""
+#: Most values a front matter may hold once YAML aliases are expanded (``&a [*b, *b]``
+#: nested a few levels would otherwise make billions).
+MAX_FRONT_MATTER_VALUES = 10_000
+
+
+def _plain_value(value: Any, budget: list[int]) -> Any:
+    """A front matter value as JSON has it: dates and times as ISO 8601 strings.
+
+    Raises:
+        OverflowError: more than ``budget[0]`` values in all.
+    """
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise OverflowError
     if isinstance(value, (dt.date, dt.time)):  # datetime is a date
         return value.isoformat()
     if isinstance(value, dict):
-        return {str(k): _plain_value(v) for k, v in value.items()}
+        return {str(k): _plain_value(v, budget) for k, v in value.items()}
     if isinstance(value, (list, tuple, set, frozenset)):
-        return [_plain_value(v) for v in (sorted(value, key=repr) if isinstance(value, (set, frozenset)) else value)]
+        items = sorted(value, key=repr) if isinstance(value, (set, frozenset)) else value
+        return [_plain_value(v, budget) for v in items]
     if isinstance(value, bytes):
         return value.decode("utf-8", "replace")
     return value

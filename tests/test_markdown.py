@@ -100,3 +100,12 @@ def test_a_markdown_story_reads_cleanly_in_the_digest(tmp_path: Path) -> None:
     story = digest["stories"][0]
     assert not SYNTAX.search(story["summary"])
     assert all(not SYNTAX.search(fact["text"]) for fact in story["facts"])
+
+
+def test_a_yaml_alias_bomb_in_front_matter_is_a_warning_not_a_hang(tmp_path: Path) -> None:
+    aliases = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"] + [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 10)]
+    (tmp_path / "bomb.md").write_text("---\n" + "\n".join(aliases) + "\n---\n# Bridge approved\n\nThe council approved the bridge on Monday.\n")
+    warnings: list[str] = []
+    ingested = load_articles([tmp_path], warn=warnings.append, processes=1)
+    assert ingested.articles[0].title == "Bridge approved" and ingested.articles[0].meta == {}
+    assert warnings == ["bomb.md: front matter holds more than 10000 values (YAML aliases expanded); it is left out of the text"]
