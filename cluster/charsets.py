@@ -32,7 +32,7 @@ from typing import IO, Any, Callable
 
 from .records import SkipInput
 
-__all__ = ["decode_bytes", "declared_charset", "utf8_lines"]
+__all__ = ["LineDecoder", "decode_bytes", "declared_charset", "utf8_lines"]
 
 Warn = Callable[[str], None]
 
@@ -70,7 +70,8 @@ _NOT_ASCII = re.compile("[^\x00-\x7f]")
 _CP1252_TOLERANCE = 0.02
 
 
-def decode_bytes(data: bytes, where: str, warn: Warn | None = None, *, html: bool = False) -> str:
+def decode_bytes(data: bytes, where: str, warn: Warn | None = None, *, html: bool = False,
+                 memo: "LineDecoder | None" = None) -> str:
     """``data`` as text, by the steps in this module's docstring; ``html`` reads the page's
     declared charset. A line naming ``where`` goes to ``warn`` when the text was guessed.
 
@@ -79,6 +80,7 @@ def decode_bytes(data: bytes, where: str, warn: Warn | None = None, *, html: boo
         where: the file (or ``file:line``) named in warnings.
         warn: receives one line per guess; None to stay quiet.
         html: look for a ``<meta charset>`` / ``http-equiv`` / XML declaration.
+        memo: a :class:`LineDecoder` whose earlier detection is tried before detecting again.
 
     Returns:
         The text (str), without its byte order mark.
@@ -114,7 +116,39 @@ def decode_bytes(data: bytes, where: str, warn: Warn | None = None, *, html: boo
             return data.decode(codec)
         except UnicodeDecodeError:
             pass
-    return _detected(data, where, warn, label, codec)
+    if memo is not None and memo.codec is not None:
+        try:
+            text = data.decode(memo.codec)
+        except UnicodeDecodeError:
+            pass
+        else:
+            if warn:
+                warn(f"{where}: not valid UTF-8; decoded as {memo.codec}, as earlier lines of the file")
+            return text
+    text, used = _detected(data, where, warn, label, codec)
+    if memo is not None:
+        memo.codec = used
+    return text
+
+
+class LineDecoder:
+    """:func:`decode_bytes` for the lines of one file (JSONL): the encoding detected on one
+    line is tried first on the lines after it, so a long file in a legacy code page is
+    detected once, not line by line.
+
+    Example:
+        >>> decoder = LineDecoder()
+        >>> decoder("Café".encode("cp1252"), "f.jsonl:1"), decoder.codec
+        ('Café', 'cp1252')
+    """
+
+    def __init__(self, warn: Warn | None = None) -> None:
+        self.warn = warn
+        self.codec: str | None = None
+
+    def __call__(self, line: bytes, where: str) -> str:
+        """The text of one line (see :func:`decode_bytes`; raises SkipInput as it does)."""
+        return decode_bytes(line, where, self.warn, memo=self)
 
 
 def declared_charset(data: bytes) -> str | None:
@@ -202,8 +236,8 @@ def _utf8_with_strays(escaped: str, strays: int, where: str, warn: Warn | None, 
     return escaped.translate(_STRAY_AS_CP1252)
 
 
-def _detected(data: bytes, where: str, warn: Warn | None, label: str | None, codec: str | None) -> str:
-    """The text in the encoding charset_normalizer finds (windows-1252 on a tie or no evidence)."""
+def _detected(data: bytes, where: str, warn: Warn | None, label: str | None, codec: str | None) -> tuple[str, str]:
+    """The text in the encoding charset_normalizer finds (windows-1252 on a tie or no evidence), and that encoding."""
     from charset_normalizer import from_bytes  # lazy: only non-UTF-8 inputs need it
 
     try:
@@ -225,10 +259,10 @@ def _detected(data: bytes, where: str, warn: Warn | None, label: str | None, cod
     if best is None:
         if warn:
             warn(f"{where}: not valid UTF-8{why}; decoded as cp1252")
-        return cp1252  # type: ignore[return-value]
+        return cp1252, "cp1252"  # type: ignore[return-value]
     if warn:
         warn(f"{where}: not valid UTF-8{why}; decoded as {best.encoding} (detected by charset_normalizer)")
-    return str(best)
+    return str(best), best.encoding
 
 
 def _rivals(match: Any, best: Any) -> bool:

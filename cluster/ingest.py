@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
+from .charsets import LineDecoder
 from .corpus import settle_articles
 from .errors import InputPathError
 from .parsers import Warn, decode_bytes, parse_html, parse_json, parse_json_line, parse_markdown, parse_plain, utf8_lines
@@ -134,6 +135,7 @@ class _Reader:
         # next batch is parsed.
         batch: list[tuple[str, Any]] = []
         pending: tuple[list[tuple[str, Any]], Callable[[], list[Any]]] | None = None
+        decode = LineDecoder(self.warn)  # an encoding detected on one line is tried first on the next
         with handle:
             for number, line, oversize in _bounded_lines(utf8_lines(handle), cap):
                 where = f"{rel}:{number}"
@@ -142,7 +144,7 @@ class _Reader:
                     batch.append((where, Skipped(where, f"line is over the cap (ingest.max_file_bytes = {cap} bytes)")))
                 elif line.strip():
                     produced = True
-                    batch.append((where, self.parse_jsonl_line(line, where)))
+                    batch.append((where, self.parse_jsonl_line(line, where, decode)))
                 if len(batch) >= _CLEAN_BATCH:
                     if pending is not None:
                         yield from self.finish_batch(*pending)
@@ -154,10 +156,10 @@ class _Reader:
         if not produced:
             yield Skipped(rel, "empty file")
 
-    def parse_jsonl_line(self, line: bytes, where: str) -> Any:
+    def parse_jsonl_line(self, line: bytes, where: str, decode: LineDecoder | None = None) -> Any:
         """The JSON value of one line, or the Skipped it makes."""
         try:
-            return parse_json_line(decode_bytes(line, where, self.warn))
+            return parse_json_line(decode(line, where) if decode is not None else decode_bytes(line, where, self.warn))
         except SkipInput as skip:
             return Skipped(where, skip.reason)
 

@@ -126,6 +126,15 @@ def test_legacy_text_that_declares_nothing_is_detected_and_says_so(tmp_path: Pat
     assert len(warnings) == 1 and warnings[0].startswith("old.txt: not valid UTF-8") and f"decoded as {detected}" in warnings[0]
 
 
+def test_a_legacy_jsonl_file_is_detected_once_and_every_line_read(tmp_path: Path) -> None:
+    lines = [{"id": f"r{i}", "title": RU_TITLE, "text": f"{RU_TEXT} {i}"} for i in range(4)]
+    (tmp_path / "feed.jsonl").write_bytes("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in lines).encode("cp1251"))
+    articles, skipped, warnings = read(tmp_path)
+    assert not skipped and [articles[f"r{i}"].text for i in range(4)] == [f"{RU_TEXT} {i}" for i in range(4)]
+    assert warnings[0] == "feed.jsonl:1: not valid UTF-8; decoded as cp1251 (detected by charset_normalizer)"
+    assert warnings[1:] == [f"feed.jsonl:{i}: not valid UTF-8; decoded as cp1251, as earlier lines of the file" for i in (2, 3, 4)]
+
+
 def test_bytes_no_encoding_reads_are_skipped_with_the_reason(tmp_path: Path) -> None:
     (tmp_path / "junk.txt").write_bytes(b"Title\n" + bytes(range(0x80, 0x100)))
     articles, skipped, _ = read(tmp_path)
