@@ -42,7 +42,8 @@ _BOILERPLATE = re.compile(
         -?\s*advertisement\s*-?
       | (?:sponsored(?:\s+content)?|story\s+continues\s+below.*|continue\s+reading.*)
       | (?:leave\s+a\s+(?:reply|comment)|post\s+a\s+comment|comments?|reply)\s*:?
-      | (?:share|share\s+this(?:\s+article)?|tweet|email|print|follow\s+us|subscribe|sign\s+up)\b.{0,80}
+      | (?:share|tweet|email|print)(?:\s+(?:this|on|via|to|with|the\s+(?:story|article|link))\b.{0,80})?
+      | (?:follow\s+us|subscribe|sign\s+up)\b.{0,80}
       | (?:click|tap)\s+here\b.*
       | (?:related|read\s+more|also\s+read|recommended|more\s+from|watch|listen)\s*:.*
       | (?:your\s+email\s+address\s+will\s+not\s+be\s+published|required\s+fields\s+are\s+marked).*
@@ -115,6 +116,19 @@ def _boilerplate(line: str) -> bool:
         if "cookie" not in lowered and not lowered.lstrip().lstrip("-").lstrip().startswith(_BOILERPLATE_OPENINGS):
             return False
     return bool(_BOILERPLATE.match(line))
+# Page furniture that arrives as a sentence of running text (a feed's text on one line):
+# a copyright notice, a call to subscribe or to follow, a link prompt. Narrower than
+# _BOILERPLATE, which judges whole short lines ("Share this" is furniture as a line,
+# "Share prices fell" is news as a sentence).
+_FURNITURE_SENTENCE = re.compile(
+    r"""^[\s"'“‘(\[-]*(?:
+        copyright\b | © | all\s+rights\s+reserved\b
+      | (?:subscribe|sign\s+up)\s+(?:now\s+)?(?:to|for)\s+(?:our|the|my)\s+(?:\w+\s+){0,3}?(?:newsletters?|podcasts?|channel|alerts|updates|emails?)\b
+      | (?:click|tap)\s+here\b | follow\s+us\b
+      | (?:read|see)\s+more\s+(?:at|on)\s+(?:our|the)\s+(?:web)?site\b
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
 # A sentence cut off by a feed or an excerpt: "... and that the...", "… said acting FDA Commissioner […]".
 _TRUNCATED = re.compile(r"(?:\w|[,;:])\s*(?:\.{3,}|…|\[\s*(?:\.{3,}|…)\s*\])[\"'”’)\]]*$")
 
@@ -249,6 +263,6 @@ def split_sentences(text: str, settings: SentenceSettings, *, strict: bool = Tru
     for line in _prose_lines(text, settings, strict, title):
         for raw in segment(line):
             sentence = strip_dateline(raw.strip())
-            if sentence and _keep(sentence, settings, strict):
+            if sentence and _keep(sentence, settings, strict) and not _FURNITURE_SENTENCE.match(sentence):
                 sentences.append(sentence)
     return sentences

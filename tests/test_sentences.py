@@ -102,3 +102,36 @@ def test_the_headline_repeated_above_the_text_is_never_joined_to_the_lead(shown:
 def test_a_sentence_that_only_opens_like_the_headline_is_kept() -> None:
     text = f"{HEADLINE}, the central bank said on Friday after a two-day meeting of its board."
     assert split_sentences(text, SETTINGS, title=HEADLINE) == [text]
+
+
+@pytest.mark.parametrize(
+    "furniture",
+    [
+        "Copyright 2024 The Associated Press.",
+        "© 2024 Example Media Group. All rights reserved.",
+        "All rights reserved by the publisher of this site.",
+        "Subscribe to our newsletter for local news every morning.",
+        "Sign up for the daily briefing newsletter in your inbox.",
+        "Click here to see the full list of closures.",
+        "Follow us on Twitter for the latest updates.",
+        "Read more at our website about this story.",
+    ],
+)
+def test_furniture_inside_running_text_is_no_sentence(furniture: str) -> None:
+    news = "The council approved the new budget on Tuesday after a long debate."
+    assert split_sentences(f"{news} {furniture} {news}", SETTINGS) == [news, news]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Share prices fell 3 percent on Monday in early trading.",
+        "He said he would sign up for the draft this year.",
+        "Readers can subscribe to the paper for ten dollars a month, the company said.",
+        "Follow-up talks are planned for next week in Geneva.",
+        "Email addresses of 3 million customers were stolen, the company said.",
+        "Print editions of the paper will end in March, the publisher said.",
+    ],
+)
+def test_news_sentences_that_open_like_furniture_are_kept(sentence: str) -> None:
+    assert split_sentences(sentence, SETTINGS) == [sentence]
