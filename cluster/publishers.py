@@ -261,7 +261,8 @@ def resolve_publishers(
         A list as long as ``entries``: each article's :class:`Publisher`, or None when
         neither a name nor a URL's domain names one. Every article of one key gets the
         same display name: an alias table's name, else the name the outlet's articles
-        give most often (a domain only when none gives a name; ties go to the smaller).
+        give most often (a domain only when none gives a name; ties go to a name not
+        written all in capitals, then to the smaller).
 
     Example:
         >>> pubs = resolve_publishers([("The New York Times", "https://www.nytimes.com/a"),
@@ -322,7 +323,8 @@ def resolve_publishers(
         if key in alias_names:
             display[key] = alias_names[key]
         elif key in counts:
-            display[key] = min(counts[key].items(), key=lambda item: (-item[1], item[0]))[0]
+            # ties: a name written in mixed case ("Reuters") before one in capitals ("REUTERS")
+            display[key] = min(counts[key].items(), key=lambda item: (-item[1], item[0].isupper(), item[0]))[0]
         else:
             display[key] = key  # a domain no article names
     return [Publisher(key, display[key]) if key is not None else None for key in keys]

@@ -144,3 +144,8 @@ def test_two_blogs_on_one_platform_count_as_two_sources_each_credited_with_its_o
     credited = {f["text"]: f["sources"] for f in story["facts"]}
     assert credited["Local volunteers set up a soup kitchen near the cathedral."] == ["Bob Reports"]
     assert credited["I watched neighbours carry blankets into the square."] == ["Alice's Notes"]
+
+
+def test_a_tie_between_spellings_of_one_name_shows_the_mixed_case_one():
+    pubs = resolve_publishers([("REUTERS", None), ("Reuters", None), (None, "https://www.reuters.com/x")])
+    assert {p.name for p in pubs} == {"Reuters"}
