@@ -18,6 +18,7 @@ from cluster.types import Article, Cluster, Clustering, Skipped
 
 from .extractive import bag_cosine, content_bag
 from .facts import Dispute, StoryFacts, analyze_story
+from .segmenter import word_count
 from .settings import Settings
 from .sources import independent_source_keys
 from .types import Fact, StoryInput, Summarizer, Summary
@@ -303,7 +304,7 @@ def _thin(found: StoryFacts, summary: Summary, settings: Settings) -> Summary:
     """A story with too little prose is marked ``thin``: its summary is only its facts, said plainly."""
     if not found.thin:
         return summary
-    words = sum(len(f.text.split()) for f in found.facts)
+    words = sum(word_count(f.text) for f in found.facts)
     return Summary(
         text=summary.text or " ".join(f.text for f in found.summary_facts),
         method="thin",

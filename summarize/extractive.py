@@ -21,11 +21,12 @@ from typing import Sequence
 
 from cluster.text import SUMMARY_STOP_WORDS, word_tokens
 
+from .segmenter import word_count
 from .sentences import is_truncated
 from .settings import SummarySettings
 from .types import Fact, StoryInput, Summary
 
-__all__ = ["ExtractiveSummarizer", "word_budget", "content_bag", "bag_cosine"]
+__all__ = ["ExtractiveSummarizer", "word_budget", "content_bag", "bag_cosine", "join_sentences"]
 
 _QUOTE_OPEN = re.compile(r"^[\"“‘']")
 _ATTRIBUTION = re.compile(
@@ -36,7 +37,9 @@ _ATTRIBUTION = re.compile(
 
 def word_budget(source_texts: Sequence[str], settings: SummarySettings) -> int:
     """Words allowed for a story: ``source_ratio`` of its distinct source texts' words beyond
-    the first ``source_offset``, kept between ``min_words`` and ``max_words``.
+    the first ``source_offset``, kept between ``min_words`` and ``max_words``. Words are
+    counted by :func:`summarize.segmenter.word_count` (a run of Chinese, Japanese or Korean
+    characters counts one word per two characters), here and for the sentences chosen.
 
     Example:
         >>> word_budget(["one " * 80, "two " * 80], SummarySettings())
@@ -46,7 +49,7 @@ def word_budget(source_texts: Sequence[str], settings: SummarySettings) -> int:
         >>> word_budget(["word " * 50], SummarySettings())
         25
     """
-    words = sum(len(text.split()) for text in sorted(set(source_texts)))
+    words = sum(word_count(text) for text in sorted(set(source_texts)))
     budget = round(settings.source_ratio * max(words - settings.source_offset, 0))
     return int(min(settings.max_words, max(settings.min_words, budget)))
 
@@ -94,6 +97,28 @@ def _readable(fact: Fact) -> bool:
     if fact.text.startswith(_QUOTE_OPENINGS) and _unattributed_quote(fact):
         return False
     return not is_truncated(fact.text)
+
+
+_SPACELESS_END = ("。", "！", "？", "」", "』", "）")
+
+
+def join_sentences(sentences: Sequence[str]) -> str:
+    """Sentences as one text: a space between them, none between two in a script written
+    without spaces (a Chinese or Japanese sentence end followed by such a sentence).
+
+    Example:
+        >>> join_sentences(["Rain fell.", "Schools closed."]), join_sentences(["地震造成3人死亡。", "27人受伤。"])
+        ('Rain fell. Schools closed.', '地震造成3人死亡。27人受伤。')
+    """
+    out = ""
+    for sentence in sentences:
+        if out:
+            out += "" if out.endswith(_SPACELESS_END) and _CJK_START.match(sentence) else " "
+        out += sentence
+    return out
+
+
+_CJK_START = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\d「『（(]")
 
 
 class ExtractiveSummarizer:
@@ -171,7 +196,7 @@ class ExtractiveSummarizer:
             if overlap[best] >= self.settings.max_overlap:
                 continue  # a near-duplicate of a chosen sentence
             # A sentence that crosses the budget is taken while less than `overshoot` of it lies past it.
-            length = len(facts[best].text.split())
+            length = word_count(facts[best].text)
             past = used + length - budget
             if chosen and past > 0 and past >= self.settings.overshoot * length:
                 continue
@@ -186,4 +211,4 @@ class ExtractiveSummarizer:
         budget = word_budget(story.source_texts, self.settings)
         chosen = self._select(story.facts, budget)
         ordered = sorted(chosen, key=lambda i: (-story.facts[i].source_count, story.facts[i].position, i))
-        return " ".join(story.facts[i].text for i in ordered)
+        return join_sentences([story.facts[i].text for i in ordered])

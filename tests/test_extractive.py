@@ -179,3 +179,32 @@ def test_a_sentence_cut_off_by_an_excerpt_is_not_put_in_the_summary() -> None:
 def test_a_story_told_only_in_cut_off_sentences_is_still_summarized() -> None:
     cut = fact("The panel said more data is needed before it can approve boosters for everyone, and that the…", 2, 1.0)
     assert summarize((cut,), SummarySettings()) == cut.text
+
+
+_ZH = [
+    "云岭县政府表示，地震发生后已紧急调派救援队伍前往受灾最严重的乡镇开展搜救工作。",
+    "当地气象部门预计未来三天将有持续降雨，可能引发山体滑坡等次生灾害，提醒居民注意防范。",
+    "省民政厅已向灾区调拨帐篷、棉被和饮用水等救灾物资，首批物资于当天下午运抵县城。",
+    "县人民医院已接收数十名伤员，其中多人伤势较重，正在全力救治之中。",
+    "交通部门表示，通往震中的一条公路因落石中断，抢修人员正在连夜清理路面。",
+    "学校已经停课，教育部门正在评估校舍受损情况，确保复课后师生安全。",
+    "电力公司表示，受地震影响，部分村庄停电，抢修人员正在恢复供电。",
+    "专家指出，该地区位于地震带上，历史上曾多次发生中强地震。",
+    "志愿者团体也赶赴灾区，协助发放物资并为受灾群众提供心理疏导。",
+    "当地政府呼吁居民不要轻信谣言，以官方发布的信息为准。",
+]
+
+
+def test_a_chinese_summary_keeps_the_word_budget_counted_as_chinese_words() -> None:
+    from cluster import Article, Cluster
+    from summarize.digest import summarize_cluster
+    from summarize.segmenter import word_count
+    from summarize.settings import SummarySettings
+
+    arts = {"a": Article("a", "".join(_ZH), source="A报"), "b": Article("b", "".join(reversed(_ZH)), source="B网")}
+    summary = summarize_cluster(Cluster.of(["a", "b"]), arts).summary.text
+    settings = SummarySettings()
+    last = word_count(summary.split("。")[-2] + "。") if summary.count("。") > 1 else 0
+    assert word_count(summary) <= settings.max_words + last  # only the last sentence may cross the budget
+    assert summary.count("。") < len(_ZH)
+    assert "。 " not in summary  # sentences of a script without spaces are joined without one
