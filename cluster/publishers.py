@@ -67,7 +67,9 @@ HOSTING_SUFFIXES = tuple(
 )
 # Platforms whose writers live under a path of one host (``medium.com/@alice``,
 # ``medium.com/some-publication``): the host and the first path segment name the outlet.
-PATH_HOSTS = frozenset("medium.com substack.com ameblo.jp buttondown.email write.as telegra.ph".split())
+PATH_HOSTS = frozenset("medium.com substack.com tumblr.com ameblo.jp buttondown.email write.as telegra.ph".split())
+# First path segments of those platforms that name no writer (a short link, a tag page).
+_PLATFORM_PATHS = frozenset("p s m me tag tags topic topics search about help login signup".split())
 
 # Section and edition labels that sites put in og:site_name (compared by name_key).
 SECTION_NAMES = frozenset(
@@ -116,8 +118,8 @@ def registrable_domain(url: str | None) -> str | None:
         'cnn.com'
         >>> registrable_domain("m.bbc.co.uk"), registrable_domain("http://localhost:8000/a")
         ('bbc.co.uk', None)
-        >>> registrable_domain("https://alice.wordpress.com/2024/03/05/quake/"), registrable_domain("wordpress.com")
-        ('alice.wordpress.com', None)
+        >>> registrable_domain("https://alice.wordpress.com/2024/03/05/quake/"), registrable_domain("www.wordpress.com")
+        ('alice.wordpress.com', 'wordpress.com')
     """
     if not url:
         return None
@@ -131,6 +133,8 @@ def registrable_domain(url: str | None) -> str | None:
     if not host or "." not in host:
         return None
     result = _extractor()(host.rstrip("."))
+    if result.suffix.lower() in HOSTING_SUFFIXES and result.domain.lower() in ("", "www"):
+        return result.suffix.lower()  # the platform's own site (wordpress.com, www.medium.com)
     if not result.suffix or not result.domain:
         return None
     return f"{result.domain}.{result.suffix}".lower()
@@ -139,8 +143,8 @@ def registrable_domain(url: str | None) -> str | None:
 def outlet_domain(url: str | None) -> str | None:
     """The part of a URL that names its outlet: the registrable domain
     (:func:`registrable_domain`), or on a platform of :data:`PATH_HOSTS` the platform's
-    host and the first path segment, lower-cased; None when there is neither (a bare
-    platform host, no host).
+    host and the first path segment (one that names a writer: not ``/p/`` short links or
+    ``/tag/`` pages), lower-cased; None when there is no host.
 
     Example:
         >>> outlet_domain("https://medium.com/@alice/quake-4f2a"), outlet_domain("https://www.cnn.com/x")
@@ -156,9 +160,11 @@ def outlet_domain(url: str | None) -> str | None:
         host = parts.hostname
     except ValueError:
         return None
-    if host and host.rstrip(".").removeprefix("www.") in PATH_HOSTS:
-        segment = parts.path.strip("/").split("/", 1)[0]
-        return f"{host.rstrip('.').removeprefix('www.')}/{segment}".lower() if segment else None
+    platform = host.rstrip(".").lower().removeprefix("www.") if host else ""
+    if platform in PATH_HOSTS:
+        segment = parts.path.strip("/").split("/", 1)[0].lower()
+        if segment and segment not in _PLATFORM_PATHS:
+            return f"{platform}/{segment}"
     return registrable_domain(url)
 
 

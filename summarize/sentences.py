@@ -106,6 +106,14 @@ _BOILERPLATE_OPENINGS = (
 )
 
 
+# Furniture is a short line of one sentence: a longer line, or one of several sentences,
+# is running text (a feed's whole text on one line), whose furniture sentences
+# _FURNITURE_SENTENCE finds once it is split.
+_FURNITURE_LINE_CHARS = 300
+_CAPTION = re.compile(r"\s*(?:photo|image|file\s+photo|picture|video)\s*(?::|credit|by)", re.IGNORECASE)  # a caption of any length
+_INNER_STOP = re.compile(r"[.!?][\"'”’)\]]*\s+\S")  # a line of several sentences is judged sentence by sentence
+
+
 def _boilerplate(line: str) -> bool:
     """``_BOILERPLATE.match(line)``, with the pattern run only where it can match. An ASCII
     line is passed over when it opens (after spaces and a dash) with no boilerplate word
@@ -126,6 +134,8 @@ _FURNITURE_SENTENCE = re.compile(
       | (?:subscribe|sign\s+up)\s+(?:now\s+)?(?:to|for)\s+(?:our|the|my)\s+(?:\w+\s+){0,3}?(?:newsletters?|podcasts?|channel|alerts|updates|emails?)\b
       | (?:click|tap)\s+here\b | follow\s+us\b
       | (?:read|see)\s+more\s+(?:at|on)\s+(?:our|the)\s+(?:web)?site\b
+      | (?:this|our)\s+(?:web)?site\s+uses\s+cookies\b | we\s+use\s+cookies\b | by\s+continuing\s+to\s+(?:browse|use)\b
+      | (?=.*\bcookies?\b)(?=.*\b(?:accept|consent|policy|settings)\b)(?=.*\b(?:you|your|our|we)\b)
     )""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -187,9 +197,9 @@ def _prose_lines(text: str, settings: SentenceSettings, strict: bool = True, tit
     furniture_free = []
     for line in _bounded_lines(normalize(text), settings.max_chars):
         line = _without_date_stamp(_CREDIT.sub(" ", line).strip())
-        if line and _boilerplate(line):
+        if line and len(line) <= _FURNITURE_LINE_CHARS and (not _INNER_STOP.search(line) or _CAPTION.match(line)) and _boilerplate(line):
             continue
-        if headline and line and _line_key(line) == headline:
+        if headline and line and not _ends_with_stop(line) and _line_key(line) == headline:
             continue  # the page's headline repeated above the text: joined to the lead, it would make a run-on
         if _BYLINE.match(line) and len(line.split()) <= _BYLINE_MAX_WORDS:
             continue
@@ -251,7 +261,8 @@ def split_sentences(text: str, settings: SentenceSettings, *, strict: bool = Tru
     ``strict=False`` keeps lines without a full stop and fragments (still within the
     word limits): the fallback for a text with no complete sentence at all. A line that
     repeats ``title`` (the article's headline, as pages put it above the text; compared
-    by words, case folded) is dropped, so it is never joined to the lead as a run-on.
+    by words, case folded) and has no full stop is dropped, so it is never joined to the
+    lead as a run-on; a title that is the lead sentence itself stays.
 
     Example:
         >>> from summarize.settings import SentenceSettings

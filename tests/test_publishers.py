@@ -30,7 +30,9 @@ from summarize.cli import app
         ("https://alicenotes.wordpress.com/2024/03/05/quake/", "alicenotes.wordpress.com"),
         ("https://www.bobreports.substack.com/p/quake", "bobreports.substack.com"),
         ("https://schleifen.ucoz.de/briefe", "schleifen.ucoz.de"),
-        ("https://wordpress.com/", None),
+        ("https://wordpress.com/blog/2024/x", "wordpress.com"),
+        ("https://www.wordpress.com/", "wordpress.com"),
+        ("https://www.alicenotes.wordpress.com/a", "alicenotes.wordpress.com"),
         ("http://localhost:8000/a", None),
         ("http://10.0.0.1/a", None),
         ("not a url", None),
@@ -104,6 +106,7 @@ def test_no_name_and_no_url_is_an_unknown_publisher():
         [("Medium", "https://medium.com/@alice/quake-1"), ("Medium", "https://medium.com/@bob/quake-2")],
         [(None, "https://medium.com/@alice/quake-1"), (None, "https://medium.com/city-desk/quake-2")],
         [("Tumblr", "https://alice.tumblr.com/post/1"), ("Tumblr", "https://bob.tumblr.com/post/2")],
+        [(None, "https://www.tumblr.com/alice/1"), (None, "https://www.tumblr.com/bob/2")],
     ],
 )
 def test_writers_on_one_hosting_platform_are_different_publishers(entries):
@@ -124,7 +127,9 @@ def test_one_blog_on_a_platform_is_still_one_publisher():
     [
         ("https://medium.com/@alice/quake-4f2a", "medium.com/@alice"),
         ("https://www.medium.com/City-Desk/quake", "medium.com/city-desk"),
-        ("https://medium.com/", None),
+        ("https://medium.com/", "medium.com"),
+        ("https://medium.com/p/4f2a9c", "medium.com"),
+        ("https://www.tumblr.com/alice/7123", "tumblr.com/alice"),
         ("https://substack.com/@bob/note", "substack.com/@bob"),
         ("https://edition.cnn.com/x", "cnn.com"),
         (None, None),
@@ -149,3 +154,8 @@ def test_two_blogs_on_one_platform_count_as_two_sources_each_credited_with_its_o
 def test_a_tie_between_spellings_of_one_name_shows_the_mixed_case_one():
     pubs = resolve_publishers([("REUTERS", None), ("Reuters", None), (None, "https://www.reuters.com/x")])
     assert {p.name for p in pubs} == {"Reuters"}
+
+
+def test_two_posts_on_the_platforms_own_site_are_one_publisher():
+    first, second = resolve_publishers([(None, "https://wordpress.com/blog/2024/a"), (None, "https://wordpress.com/blog/2024/b")])
+    assert first is not None and first == second and first.key == "wordpress.com"

@@ -135,3 +135,25 @@ def test_furniture_inside_running_text_is_no_sentence(furniture: str) -> None:
 )
 def test_news_sentences_that_open_like_furniture_are_kept(sentence: str) -> None:
     assert split_sentences(sentence, SETTINGS) == [sentence]
+
+
+def test_a_title_that_is_the_lead_sentence_itself_stays() -> None:
+    lead = "The council approved the annual budget on Tuesday, raising spending by five percent to cover new teachers."
+    text = f"{lead}\nThe vote was 7 to 2, the clerk said on Wednesday."
+    assert split_sentences(text, SETTINGS, title=lead) == [lead, "The vote was 7 to 2, the clerk said on Wednesday."]
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "Girl Scouts across the county began selling cookies this weekend, and troop leaders said they would accept cash "
+        "and cards at booths outside grocery stores.",
+        "Copyright 2024 The Associated Press.",
+        "Click here for the full list of closures.",
+    ],
+)
+def test_a_whole_text_on_one_line_is_split_not_judged_as_one_furniture_line(opening: str) -> None:
+    news = "The annual sale funds camping trips and community projects, organizers said on Monday. " * 3
+    sentences = split_sentences(f"{opening} {news}", SETTINGS)
+    assert "The annual sale funds camping trips and community projects, organizers said on Monday." in sentences
+    assert (opening in sentences) == opening.startswith("Girl Scouts")
