@@ -34,7 +34,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Sequence
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from .markup import clean_inline
 
@@ -108,6 +108,21 @@ def _extractor() -> Any:
     )
 
 
+def _split_url(url: str | None) -> "SplitResult | None":
+    """``url`` split (a bare host read as ``//host``); None when empty or unparsable."""
+    if not url:
+        return None
+    text = url.strip()
+    if "://" not in text[:20] and not text.startswith("//"):
+        text = "//" + text
+    try:
+        parts = urlsplit(text)
+        parts.hostname  # raises ValueError on a malformed host or port
+    except ValueError:
+        return None
+    return parts
+
+
 @functools.lru_cache(maxsize=65536)
 def registrable_domain(url: str | None) -> str | None:
     """The registrable domain (public suffix plus one label) of a URL or host name,
@@ -121,15 +136,8 @@ def registrable_domain(url: str | None) -> str | None:
         >>> registrable_domain("https://alice.wordpress.com/2024/03/05/quake/"), registrable_domain("www.wordpress.com")
         ('alice.wordpress.com', 'wordpress.com')
     """
-    if not url:
-        return None
-    text = url.strip()
-    if "://" not in text[:20] and not text.startswith("//"):
-        text = "//" + text
-    try:
-        host = urlsplit(text).hostname
-    except ValueError:
-        return None
+    parts = _split_url(url)
+    host = parts.hostname if parts is not None else None
     if not host or "." not in host:
         return None
     result = _extractor()(host.rstrip("."))
@@ -150,16 +158,10 @@ def outlet_domain(url: str | None) -> str | None:
         >>> outlet_domain("https://medium.com/@alice/quake-4f2a"), outlet_domain("https://www.cnn.com/x")
         ('medium.com/@alice', 'cnn.com')
     """
-    if not url:
+    parts = _split_url(url)
+    if parts is None:
         return None
-    text = url.strip()
-    if "://" not in text[:20] and not text.startswith("//"):
-        text = "//" + text
-    try:
-        parts = urlsplit(text)
-        host = parts.hostname
-    except ValueError:
-        return None
+    host = parts.hostname
     platform = host.rstrip(".").lower().removeprefix("www.") if host else ""
     if platform in PATH_HOSTS:
         segment = parts.path.strip("/").split("/", 1)[0].lower()

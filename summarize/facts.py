@@ -657,8 +657,6 @@ def _attributed(
     """One sentence stating each version of a dispute with its sources (named as
     :func:`_who` names them), no verdict."""
     first = versions[0]
-    who = lambda fact: _who(fact, names, titles)[0]  # noqa: E731
-    verb = lambda fact, singular, plural: plural if _who(fact, names, titles)[1] else singular  # noqa: E731
     body = first.text.rstrip()
     if body.endswith("."):
         body = body[:-1]
@@ -668,17 +666,18 @@ def _attributed(
             return inline
     others = []
     for fact in versions[1:]:
+        named, plural = _who(fact, names, titles)
         if dispute.kind == "attribution":
             outside = _QUOTED_SPAN.sub(" ", fact.text)
             runs = [r for r in _CAPITAL_RUN.findall(outside) if len(r.split()) >= 2] or _CAPITAL_RUN.findall(outside)
             speaker = max(runs, key=len) if runs else "someone else"
-            others.append(f"{who(fact)} {verb(fact, 'attributes', 'attribute')} it to {speaker}")
+            others.append(f"{named} {'attribute' if plural else 'attributes'} it to {speaker}")
         else:
-            others.append(f"{who(fact)} {verb(fact, 'reports', 'report')}: {fact.text.rstrip('.')}")
+            others.append(f"{named} {'report' if plural else 'reports'}: {fact.text.rstrip('.')}")
     opening = body.split(maxsplit=1)[0]
     if opening != "I" and opening.lower() in _OPENERS and opening[1:] == opening[1:].lower():
         body = body[:1].lower() + body[1:]  # "According to AP, at the time ...", not "..., At the time"
-    return f"According to {who(first)}, {body}; " + "; ".join(others) + "."
+    return f"According to {_who(first, names, titles)[0]}, {body}; " + "; ".join(others) + "."
 
 
 def dispute_keys_unknown(dispute: Dispute) -> bool:

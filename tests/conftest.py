@@ -56,6 +56,15 @@ def no_user_settings_file(tmp_path_factory: pytest.TempPathFactory, monkeypatch:
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("xdg-config")))
 
 
+def read_folder(folder: Path) -> tuple[dict[str, Article], dict[str, str], list[str]]:
+    """``load_articles`` of one folder in this process: articles by id, skipped reasons by input, warnings."""
+    from cluster.ingest import load_articles
+
+    warnings: list[str] = []
+    ingested = load_articles([folder], warn=warnings.append, processes=1)
+    return {a.id: a for a in ingested.articles}, {s.input: s.reason for s in ingested.skipped}, warnings
+
+
 def nest_folders(root: Path, depth: int, text: str) -> Path:
     """``depth`` nested folders under ``root`` (made when missing) with one article holding
     ``text`` at the bottom, made through folder descriptors (no path grows past the system's

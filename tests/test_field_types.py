@@ -9,18 +9,17 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cluster.ingest import load_articles
 from cluster.records import SkipInput, record_to_article
 from summarize.cli import app
+
+from .conftest import read_folder
 
 DATA = Path(__file__).parent / "data" / "typed-fields"
 
 
 @pytest.fixture(scope="module")
 def read() -> tuple[dict, dict, list[str]]:
-    warnings: list[str] = []
-    ingested = load_articles([DATA], warn=warnings.append, processes=1)
-    return {a.id: a for a in ingested.articles}, {s.input: s.reason for s in ingested.skipped}, warnings
+    return read_folder(DATA)
 
 
 def test_a_text_of_the_wrong_type_skips_the_record_naming_field_and_type(read) -> None:

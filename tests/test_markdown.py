@@ -13,15 +13,15 @@ from cluster.ingest import load_articles
 from cluster.parsers import parse_markdown
 from summarize.cli import app
 
+from .conftest import read_folder
+
 DATA = Path(__file__).parent / "data" / "markdown"
 SYNTAX = re.compile(r"\*|__|`|^#|\||^>|^---|^\+\+\+|title:|date:", re.M)
 
 
 @pytest.fixture(scope="module")
 def read() -> tuple[dict, dict, list[str]]:
-    warnings: list[str] = []
-    ingested = load_articles([DATA], warn=warnings.append, processes=1)
-    return {a.id: a for a in ingested.articles}, {s.input: s.reason for s in ingested.skipped}, warnings
+    return read_folder(DATA)
 
 
 def test_yaml_front_matter_gives_title_and_date_and_is_not_text(read) -> None:
